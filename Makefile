@@ -1,0 +1,80 @@
+# consult: every target bootstraps what it needs into .venv (and node_modules for
+# the accessibility checks), so a fresh machine needs only `make run` or `make test`.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/test
+export PICCOLO_CONF := consult.piccolo_conf
+
+.PHONY: install run migrate demo test test-sqlite test-postgres browser-deps bench lint format messages translations clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(INSTALLED)
+
+## install: the app and its test tools into .venv, and the compiled translations
+install: $(INSTALLED) translations
+
+## translations: compile every catalogue (.po -> .mo; the .mo files are not committed)
+translations: $(INSTALLED)
+	$(BIN)/pybabel compile --use-fuzzy -d consult/locale -D messages --statistics 2>&1 | tail -n +1 >/dev/null || true
+
+## messages: extract marked strings into the template catalogue and update each language
+messages: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output \
+		--project=consult -o consult/locale/messages.pot .
+	$(BIN)/pybabel update -i consult/locale/messages.pot -d consult/locale -D messages --no-fuzzy-matching
+
+## migrate: apply the committed migrations (SQLite at var/consult.sqlite3 unless DATABASE_URL)
+migrate: install
+	$(BIN)/consult migrate
+
+## demo: load the Reykjavik demo consultation (once; running it again changes nothing)
+demo: migrate
+	$(BIN)/consult demo
+
+## run: install, migrate, load the demo and serve on http://127.0.0.1:8000
+run: demo
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/consult serve
+
+## browser-deps: Chromium (Debian package) and axe-core (pinned in package-lock.json)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
+
+## test: the whole suite on SQLite, then on PostgreSQL when one is reachable
+test: install browser-deps
+	$(MAKE) --no-print-directory test-sqlite
+	@url="$${CONSULT_TEST_POSTGRES_URL:-}"; \
+	if [ -z "$$url" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(PG_URL_DEFAULT)"; fi; \
+	if [ -n "$$url" ]; then CONSULT_TEST_POSTGRES_URL="$$url" $(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL not reachable: set CONSULT_TEST_POSTGRES_URL to run the suite on it too"; fi
+
+test-sqlite: install
+	CONSULT_TEST_ENGINE=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	CONSULT_TEST_ENGINE=postgres $(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: throughput and latency against baselines measured in the same run
+bench: install
+	$(BIN)/python -m bench
+
+## lint: ruff checks and formatting
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache

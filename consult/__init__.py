@@ -1,0 +1,1 @@
+"""consult: accessible community consultations for safer cities."""

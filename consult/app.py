@@ -1,0 +1,112 @@
+"""create_app(): the one place where plugins, templates, middleware and routes meet."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from litestar import Litestar, Response
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
+from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+from analysis.controllers import ResultsController
+from consult import errors
+from consult.controllers.health import healthz
+from consult.controllers.public import PublicController
+from consult.controllers.staff import SignInController, StaffController
+from consult.settings import PROJECT_ROOT, Settings, get_settings
+from consult.templating import make_template_engine
+from surveys.controllers import RespondController, SurveyBuilderController
+
+STATIC_DIR = PROJECT_ROOT / "consult" / "static"
+
+# Everything a page needs comes from this origin; nothing may leak a resident's
+# address to a third party, and the survey's address is not sent on as a referrer.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+async def _security_headers(response: Response[Any]) -> Response[Any]:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+async def _open_pool() -> None:
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=10)
+
+
+async def _close_pool() -> None:
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    session = CookieBackendConfig(
+        # AES-GCM needs a 32-byte key; derive it so one secret serves every purpose.
+        secret=hashlib.sha256(f"session:{settings.secret_key}".encode()).digest(),
+        key="consult_session",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=8 * 60 * 60,
+    )
+    csrf = CSRFConfig(
+        secret=hashlib.sha256(f"csrf:{settings.secret_key}".encode()).hexdigest(),
+        cookie_name="consult_csrf",
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+    )
+    return Litestar(
+        route_handlers=[
+            healthz,
+            PublicController,
+            RespondController,
+            SignInController,
+            StaffController,
+            SurveyBuilderController,
+            ResultsController,
+            create_static_files_router(
+                path="/static",
+                directories=[STATIC_DIR],
+                cache_control=CacheControlHeader(max_age=86400, public=True),
+            ),
+        ],
+        template_config=TemplateConfig(instance=make_template_engine()),
+        middleware=[session.middleware],
+        csrf_config=csrf,
+        after_request=_security_headers,
+        on_startup=[_open_pool],
+        on_shutdown=[_close_pool],
+        exception_handlers={
+            NotAuthorizedException: errors.not_signed_in,
+            PermissionDeniedException: errors.forbidden,
+            NotFoundException: errors.not_found,
+            HTTPException: errors.other_http_error,
+            500: errors.server_error,
+        },
+        debug=settings.debug,
+    )

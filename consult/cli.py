@@ -1,0 +1,87 @@
+"""The `consult` command: serve, migrate, demo, createuser."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+os.environ.setdefault("PICCOLO_CONF", "consult.piccolo_conf")
+
+
+def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+    from piccolo.engine import engine_finder
+    from piccolo.engine.sqlite import SQLiteEngine
+
+    from consult.database import set_wal_mode
+
+    engine = engine_finder()
+    if isinstance(engine, SQLiteEngine):
+        set_wal_mode(engine.path)
+    result = asyncio.run(run_forwards(app_name="all", fake=False))
+    if not result.success:
+        sys.exit(f"Migration failed: {result.message}")
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from consult.settings import get_settings
+
+    settings = get_settings()
+    # No access log: it would write residents' IP addresses and user agents.
+    uvicorn.run(
+        "consult.app:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=settings.workers,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+def _demo() -> None:
+    from consult.demo import load_demo
+
+    print(asyncio.run(load_demo()))
+
+
+def _createuser(args: argparse.Namespace) -> None:
+    from consult.services.staff import create_user
+    from consult.tables import Role
+
+    password = os.environ.get("CONSULT_NEW_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 10:
+        sys.exit("Choose a password of at least 10 characters.")
+    asyncio.run(create_user(args.username, password, Role(args.role)))
+    print(f"Created {args.role} {args.username}.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="consult", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the app over HTTP")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    commands.add_parser("migrate", help="apply the committed database migrations")
+    commands.add_parser("demo", help="load the Reykjavik demo consultation (once)")
+    user = commands.add_parser("createuser", help="create a staff user")
+    user.add_argument("username")
+    user.add_argument("--role", choices=["admin", "planner", "facilitator"], default="planner")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        _serve(args)
+    elif args.command == "migrate":
+        _migrate()
+    elif args.command == "demo":
+        _demo()
+    elif args.command == "createuser":
+        _createuser(args)
+
+
+if __name__ == "__main__":
+    main()

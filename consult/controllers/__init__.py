@@ -1,0 +1,1 @@
+"""HTTP handlers of the consult app: parse, call a service, render."""

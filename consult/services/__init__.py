@@ -1,0 +1,1 @@
+"""Queries and rules of the consult app; no HTTP here."""

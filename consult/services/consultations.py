@@ -1,0 +1,106 @@
+"""Finding, creating and opening consultations."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from consult.database import write_transaction
+from consult.tables import Consultation, ConsultationStatus
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class SlugTaken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ConsultationInput:
+    """What a planner types to create a consultation (already validated)."""
+
+    slug: str
+    title: str
+    purpose: str
+    city: str
+    run_by: str
+    data_use: str
+    minutes_to_complete: int
+
+
+async def list_open() -> list[Consultation]:
+    return await Consultation.objects().where(
+        Consultation.status == ConsultationStatus.open.value
+    ).order_by(Consultation.title)
+
+
+async def list_all() -> list[Consultation]:
+    return await Consultation.objects().order_by(Consultation.created_at, ascending=False)
+
+
+async def by_slug(slug: str) -> Consultation | None:
+    return await Consultation.objects().where(Consultation.slug == slug).first()
+
+
+async def by_id(consultation_id: int) -> Consultation | None:
+    return await Consultation.objects().where(Consultation.id == consultation_id).first()
+
+
+# The public pages read a consultation on every request; a worker keeps it for a
+# moment (CONSULT_DEFINITION_CACHE_SECONDS) so that a busy survey does not read the
+# same row thousands of times. Status changes show everywhere within that moment,
+# and a submission checks the status again inside its transaction.
+_public_cache: dict[str, tuple[float, Consultation | None]] = {}
+
+
+async def public_by_slug(slug: str, ttl: float) -> Consultation | None:
+    now = time.monotonic()
+    hit = _public_cache.get(slug)
+    if hit and hit[0] > now:
+        return hit[1]
+    consultation = await by_slug(slug)
+    _public_cache[slug] = (now + ttl, consultation)
+    return consultation
+
+
+def forget_cached() -> None:
+    """Drop what this worker remembers (after a change made in this worker)."""
+    _public_cache.clear()
+
+
+async def create(data: ConsultationInput) -> Consultation:
+    async with write_transaction():
+        if await Consultation.exists().where(Consultation.slug == data.slug):
+            raise SlugTaken(data.slug)
+        consultation = Consultation(
+            slug=data.slug,
+            title=data.title,
+            purpose=data.purpose,
+            city=data.city,
+            run_by=data.run_by,
+            data_use=data.data_use,
+            minutes_to_complete=data.minutes_to_complete,
+            status=ConsultationStatus.draft.value,
+            created_at=datetime.now(UTC),
+        )
+        await consultation.save()
+    return consultation
+
+
+async def set_status(consultation: Consultation, status: ConsultationStatus) -> None:
+    async with write_transaction():
+        await Consultation.update({Consultation.status: status.value}).where(
+            Consultation.id == consultation.id
+        )
+    consultation.status = status.value
+    forget_cached()
+
+
+async def status_of(consultation_id: int) -> str | None:
+    """The current status, read fresh (used inside a submission's transaction)."""
+    row = await Consultation.select(Consultation.status).where(
+        Consultation.id == consultation_id
+    ).first()
+    return row["status"] if row else None

@@ -1,0 +1,98 @@
+"""One settings object, read from the environment, every value documented."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _var_dir() -> Path:
+    return Path(os.environ.get("CONSULT_VAR_DIR", PROJECT_ROOT / "var"))
+
+
+def _secret_key() -> str:
+    """The signing key: CONSULT_SECRET_KEY, or one generated once per machine.
+
+    Generated keys live in var/ (never committed) so that `make run` needs no set-up,
+    while production sets the variable so every worker shares one key.
+    """
+    from_env = os.environ.get("CONSULT_SECRET_KEY")
+    if from_env:
+        return from_env
+    path = _var_dir() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the app reads; each line documents one environment variable."""
+
+    # DATABASE_URL: sqlite:///relative/or/absolute/path or postgres://user@host/db.
+    database_url: str = field(
+        default_factory=lambda: os.environ.get(
+            "DATABASE_URL", f"sqlite:///{_var_dir() / 'consult.sqlite3'}"
+        )
+    )
+    # CONSULT_SECRET_KEY: signs session and CSRF cookies; shared by every worker.
+    secret_key: str = field(default_factory=_secret_key)
+    # CONSULT_PUBLIC_URL: where residents reach the app; https turns on Secure cookies.
+    public_url: str = field(
+        default_factory=lambda: os.environ.get("CONSULT_PUBLIC_URL", "http://127.0.0.1:8000")
+    )
+    # CONSULT_HOST / CONSULT_PORT: where `consult serve` listens.
+    host: str = field(default_factory=lambda: os.environ.get("CONSULT_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: int(os.environ.get("CONSULT_PORT", "8000")))
+    # CONSULT_WORKERS: app processes for `consult serve` (PostgreSQL: several; SQLite: 1).
+    workers: int = field(default_factory=lambda: int(os.environ.get("CONSULT_WORKERS", "1")))
+    # CONSULT_DEFAULT_LOCALE: the language a page falls back to.
+    default_locale: str = field(
+        default_factory=lambda: os.environ.get("CONSULT_DEFAULT_LOCALE", "en")
+    )
+    # CONSULT_SQLITE_BUSY_TIMEOUT_MS: how long a SQLite writer waits for another process.
+    sqlite_busy_timeout_ms: int = field(
+        default_factory=lambda: int(os.environ.get("CONSULT_SQLITE_BUSY_TIMEOUT_MS", "5000"))
+    )
+    # CONSULT_DEFINITION_CACHE_SECONDS: how long a worker reuses a survey's questions
+    # before reading them again (a draft edit shows on the public page after at most this).
+    definition_cache_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("CONSULT_DEFINITION_CACHE_SECONDS", "2"))
+    )
+    # CONSULT_DEBUG: tracebacks in responses; never in production.
+    debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The database file named by a sqlite:/// URL (relative to the project)."""
+        raw = self.database_url.split(":///", 1)[1] if ":///" in self.database_url else ""
+        path = Path(raw or "var/consult.sqlite3")
+        return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

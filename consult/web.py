@@ -1,0 +1,40 @@
+"""Shared pieces of the web layer: the request's language and form helpers."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import FormMultiDict
+
+from consult import i18n
+from consult.settings import get_settings
+
+
+def locale_of(request: Request[Any, Any, Any]) -> str:
+    """The language this request is served in (worked out once per request)."""
+    state = request.state
+    if "locale" not in state:
+        state.locale = i18n.negotiate(
+            request.query_params.get("lang"),
+            request.cookies.get(i18n.LANG_COOKIE),
+            request.headers.get("accept-language"),
+            get_settings().default_locale,
+        )
+    return state.locale
+
+
+def translator(request: Request[Any, Any, Any]) -> gettext.NullTranslations:
+    return i18n.translations(locale_of(request))
+
+
+def form_lists(form: FormMultiDict) -> Mapping[str, list[str]]:
+    """Every form field with all the values sent for it (checkboxes repeat a name)."""
+    return {key: [str(value) for value in form.getall(key)] for key in form}
+
+
+def form_text(form: FormMultiDict, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""

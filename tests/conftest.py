@@ -1,0 +1,78 @@
+"""Test set-up shared by every suite.
+
+The environment is set here, before any consult module is imported, because the
+settings and Piccolo's engine are read at import time. CONSULT_TEST_ENGINE picks the
+database: `sqlite` (default) or `postgres` (CONSULT_TEST_POSTGRES_URL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_WORK = Path(tempfile.mkdtemp(prefix="consult-tests-"))
+ENGINE = os.environ.get("CONSULT_TEST_ENGINE", "sqlite")
+POSTGRES_URL = os.environ.get("CONSULT_TEST_POSTGRES_URL", "")
+if ENGINE == "postgres" and not POSTGRES_URL:
+    raise SystemExit("CONSULT_TEST_ENGINE=postgres needs CONSULT_TEST_POSTGRES_URL")
+
+TEMPLATE_DB = _WORK / "migrated.sqlite3"
+os.environ.update(
+    {
+        "PICCOLO_CONF": "consult.piccolo_conf",
+        "CONSULT_VAR_DIR": str(_WORK / "var"),
+        "CONSULT_SECRET_KEY": "test-secret-key-not-for-production",
+        "CONSULT_DEFINITION_CACHE_SECONDS": "0",
+        "DATABASE_URL": POSTGRES_URL if ENGINE == "postgres" else f"sqlite:///{TEMPLATE_DB}",
+    }
+)
+
+
+def _migrate(database_url: str) -> None:
+    """Run `consult migrate` in a child process, as an operator would."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    subprocess.run(
+        [sys.executable, "-m", "consult.cli", "migrate"],
+        cwd=ROOT, env=env, check=True, capture_output=True,
+    )
+
+
+def _reset_postgres_schema() -> None:
+    import asyncio
+
+    import asyncpg
+
+    async def reset() -> None:
+        connection = await asyncpg.connect(POSTGRES_URL)
+        try:
+            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await connection.close()
+
+    asyncio.run(reset())
+
+
+def pytest_sessionstart(session) -> None:  # noqa: ARG001
+    if ENGINE == "postgres":
+        _reset_postgres_schema()
+    _migrate(os.environ["DATABASE_URL"])
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ARG001
+    shutil.rmtree(_WORK, ignore_errors=True)
+
+
+def fresh_sqlite_copy(name: str) -> Path:
+    """A migrated, empty SQLite database file of its own."""
+    path = _WORK / f"{name}.sqlite3"
+    shutil.copyfile(TEMPLATE_DB, path)
+    return path
+
+
+# Fixtures live in their own module so that this file stays about the environment.
+pytest_plugins = ["tests.fixtures"]

@@ -1,0 +1,179 @@
+"""Named fixtures: a fresh database per test module, an app client, factories."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+
+from tests.conftest import ENGINE, fresh_sqlite_copy
+
+CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
+IDEMPOTENCY_FIELD = re.compile(r'name="idempotency_key" value="([^"]+)"')
+PASSWORD = "correct horse battery"
+
+
+def _truncate_postgres() -> None:
+    from piccolo.engine import engine_finder
+
+    engine = engine_finder()
+
+    async def truncate() -> None:
+        rows = await engine._run_in_new_connection(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'migration'"
+        )
+        names = ", ".join(f'"{row["tablename"]}"' for row in rows)
+        await engine._run_in_new_connection(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+    asyncio.run(truncate())
+
+
+def _forget_caches() -> None:
+    from consult.services import consultations
+    from surveys import services
+
+    consultations.forget_cached()
+    services.forget_cached()
+
+
+@pytest.fixture(scope="module")
+def database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """An empty, migrated database for this test module only."""
+    from piccolo.engine import engine_finder
+
+    engine = engine_finder()
+    if ENGINE == "postgres":
+        _truncate_postgres()
+    else:
+        engine.path = str(fresh_sqlite_copy(request.module.__name__.rsplit(".", 1)[-1]))
+    _forget_caches()
+    yield
+    _forget_caches()
+
+
+@pytest.fixture(scope="module")
+def client(database: None) -> Iterator[TestClient]:
+    """The app, started with its lifespan, on this module's database."""
+    from consult.app import create_app
+
+    with TestClient(app=create_app(), base_url="http://testserver.local") as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def run(client: TestClient) -> Callable[..., Any]:
+    """Run an async service call on the app's own event loop (for factories)."""
+
+    def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        async def invoke() -> Any:
+            return await function(*args, **kwargs)
+
+        return client.blocking_portal.call(invoke)
+
+    return call
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "the page has no CSRF field"
+    return match.group(1)
+
+
+def idempotency_key(html: str) -> str:
+    match = IDEMPOTENCY_FIELD.search(html)
+    assert match, "the survey form has no idempotency key"
+    return match.group(1)
+
+
+def post_form(client: TestClient, page: str, action: str, data: dict[str, Any]) -> Any:
+    """GET `page` (as a browser would), then POST its form to `action` with `data`."""
+    html = client.get(page).text
+    return client.post(
+        action, data={"_csrf_token": csrf_token(html), **data}, follow_redirects=False
+    )
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Any:
+    return post_form(
+        client, "/staff/login", "/staff/login", {"username": username, "password": password}
+    )
+
+
+@dataclass(frozen=True)
+class DemoSurvey:
+    """A small open consultation with one survey of every question type."""
+
+    slug: str
+    consultation_id: int
+    survey_id: int
+    question_ids: dict[str, int]
+    option_ids: dict[str, list[int]]
+
+    @property
+    def url(self) -> str:
+        return f"/c/{self.slug}/surveys/{self.survey_id}"
+
+
+QUESTION_SET = [
+    ("single", "single_choice", "Do you feel safe?", True, ["Yes", "No", "Not sure"]),
+    ("multiple", "multiple_choice", "Where?", False,
+     ["Online", "Street", "School", "Prefer not to say"]),
+    ("scale", "scale", "How much do you trust the police?", True,
+     ["None", "Little", "Some", "Much", "Complete"]),
+    ("text", "long_text", "What should the city do?", False, []),
+    ("number", "number", "How many times?", False, []),
+]
+
+
+@pytest.fixture(scope="module")
+def make_survey(run: Callable[..., Any]) -> Callable[..., DemoSurvey]:
+    """Factory: an open consultation (slug given) with the QUESTION_SET survey."""
+    from consult.services import consultations
+    from consult.services.consultations import ConsultationInput
+    from consult.tables import ConsultationStatus
+    from surveys import services
+
+    def make(slug: str, status: ConsultationStatus = ConsultationStatus.open) -> DemoSurvey:
+        consultation = run(
+            consultations.create,
+            ConsultationInput(
+                slug=slug, title=f"Consultation {slug}", purpose="Why we ask.",
+                city="Reykjavik", run_by="City of Reykjavik", data_use="Planners read it.",
+                minutes_to_complete=5,
+            ),
+        )
+        survey = run(services.create_survey, consultation.id, "Safety survey", "", "")
+        question_ids = {}
+        for name, type_key, text, required, labels in QUESTION_SET:
+            question_ids[name] = run(
+                services.add_question, survey.id, type_key, text, "", required,
+                [services.NewOption(label, is_prefer_not_to_say=label == "Prefer not to say")
+                 for label in labels],
+            )
+        run(consultations.set_status, consultation, status)
+        spec = run(services.load_spec, survey.id)
+        option_ids = {
+            name: [option.id for option in question.options]
+            for name, question in zip(question_ids, spec.questions, strict=True)
+        }
+        return DemoSurvey(slug, consultation.id, survey.id, question_ids, option_ids)
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def make_staff(run: Callable[..., Any]) -> Callable[[str, str], int]:
+    """Factory: a staff user with a role; the password is PASSWORD."""
+    from consult.services.staff import create_user
+    from consult.tables import Role
+
+    def make(username: str, role: str) -> int:
+        return run(create_user, username, PASSWORD, Role(role))
+
+    return make
