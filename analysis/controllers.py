@@ -48,13 +48,17 @@ def _labels(request: Request[Any, Any, Any], k: int) -> WorkbookLabels:
         city=_("City"),
         exported=_("Exported"),
         responses=_("Responses"),
-        k_note=_("Counts below %(k)s are not shown, to protect small groups.") % {"k": k},
+        k_note=_(
+            "To protect small groups, counts below %(k)s are not shown, and neither is any "
+            "count that would reveal one."
+        )
+        % {"k": k},
         question=_("Question"),
         answer=_("Answer"),
         count=_("Count"),
         percent=_("Per cent of those who answered"),
         answered=_("Answered"),
-        suppressed=_("fewer than %(k)s") % {"k": k},
+        suppressed=_("not shown"),
     )
 
 

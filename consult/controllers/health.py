@@ -7,7 +7,7 @@ from litestar.response import Response
 from piccolo.engine import engine_finder
 
 
-@get("/healthz", name="healthz", sync_to_thread=False, cache=False)
+@get("/healthz", name="healthz", cache=False)
 async def healthz() -> Response[dict[str, str]]:
     engine = engine_finder()
     try:

