@@ -21,7 +21,7 @@ install: $(INSTALLED) translations
 
 ## translations: compile every catalogue (.po -> .mo; the .mo files are not committed)
 translations: $(INSTALLED)
-	$(BIN)/pybabel compile --use-fuzzy -d consult/locale -D messages --statistics 2>&1 | tail -n +1 >/dev/null || true
+	$(BIN)/pybabel -q compile -d consult/locale -D messages
 
 ## messages: extract marked strings into the template catalogue and update each language
 messages: $(INSTALLED)

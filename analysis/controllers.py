@@ -80,8 +80,8 @@ def _blocks(results: SurveyResults) -> tuple[QuestionBlock, ...]:
 
 class ResultsController(Controller):
     path = "/staff/surveys/{survey_id:int}"
-    guards = [planners]  # noqa: RUF012
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}  # noqa: RUF012
+    guards = [planners]
+    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
 
     @get("/results", name="results")
     async def results(self, survey_id: int) -> Template:
@@ -108,7 +108,10 @@ class ResultsController(Controller):
             response_count=results.responses,
             questions=_blocks(results),
             response_header=(
-                _("Response"), _("Submitted (hour)"), _("Channel"), _("Language"),
+                _("Response"),
+                _("Submitted (hour)"),
+                _("Channel"),
+                _("Language"),
                 *(f"{q.position}. {q.text}" for q in spec.questions),
             ),
             response_rows=rows,

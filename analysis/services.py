@@ -46,17 +46,21 @@ async def response_count(survey_id: int) -> int:
 
 async def _option_counts(survey_id: int) -> dict[int, int]:
     """option id -> number of complete responses choosing it (one GROUP BY)."""
-    rows = await Answer.select(Answer.option, Count(Answer.id, alias="n")).where(
-        (Answer.question.survey == survey_id) & Answer.option.is_not_null() & _COMPLETE
-    ).group_by(Answer.option)
+    rows = (
+        await Answer.select(Answer.option, Count(Answer.id, alias="n"))
+        .where((Answer.question.survey == survey_id) & Answer.option.is_not_null() & _COMPLETE)
+        .group_by(Answer.option)
+    )
     return {row["option"]: row["n"] for row in rows}
 
 
 async def _answered_counts(survey_id: int) -> dict[int, int]:
     """question id -> number of complete responses with any answer to it."""
-    rows = await Answer.select(
-        Answer.question, Count(distinct=[Answer.response], alias="n")
-    ).where((Answer.question.survey == survey_id) & _COMPLETE).group_by(Answer.question)
+    rows = (
+        await Answer.select(Answer.question, Count(distinct=[Answer.response], alias="n"))
+        .where((Answer.question.survey == survey_id) & _COMPLETE)
+        .group_by(Answer.question)
+    )
     return {row["question"]: row["n"] for row in rows}
 
 
@@ -102,16 +106,19 @@ async def response_rows(survey: SurveySpec) -> AsyncIterator[tuple[object, ...]]
 
     Answers are read in response order in one query and grouped as they stream.
     """
-    responses = await Response.select(
-        Response.id, Response.submitted_at, Response.channel, Response.locale
-    ).where(
-        (Response.survey == survey.id) & (Response.status == ResponseStatus.complete.value)
-    ).order_by(Response.id)
-    answers = await Answer.select(
-        Answer.response, Answer.question, Answer.option, Answer.number, Answer.text
-    ).where((Answer.question.survey == survey.id) & _COMPLETE).order_by(
-        Answer.response
-    ).order_by(Answer.id)
+    responses = (
+        await Response.select(Response.id, Response.submitted_at, Response.channel, Response.locale)
+        .where((Response.survey == survey.id) & (Response.status == ResponseStatus.complete.value))
+        .order_by(Response.id)
+    )
+    answers = (
+        await Answer.select(
+            Answer.response, Answer.question, Answer.option, Answer.number, Answer.text
+        )
+        .where((Answer.question.survey == survey.id) & _COMPLETE)
+        .order_by(Answer.response)
+        .order_by(Answer.id)
+    )
     by_response: dict[int, list[AnswerValue]] = {}
     for row in answers:
         by_response.setdefault(row["response"], []).append(

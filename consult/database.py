@@ -54,9 +54,7 @@ def make_engine(settings: Settings) -> SQLiteEngine | PostgresEngine:
     if settings.is_sqlite:
         path = settings.sqlite_path
         path.parent.mkdir(parents=True, exist_ok=True)
-        return ConsultSQLiteEngine(
-            path=str(path), timeout=settings.sqlite_busy_timeout_ms / 1000
-        )
+        return ConsultSQLiteEngine(path=str(path), timeout=settings.sqlite_busy_timeout_ms / 1000)
     dsn = settings.database_url.replace("postgresql://", "postgres://", 1)
     return PostgresEngine(config={"dsn": dsn})
 
@@ -88,9 +86,7 @@ async def write_transaction() -> AsyncIterator[None]:
     """One short write transaction: IMMEDIATE on SQLite, a plain one on PostgreSQL."""
     engine = engine_finder()
     if isinstance(engine, SQLiteEngine):
-        async with _write_lock(), engine.transaction(
-            transaction_type=TransactionType.immediate
-        ):
+        async with _write_lock(), engine.transaction(transaction_type=TransactionType.immediate):
             yield
     else:
         assert engine is not None

@@ -27,32 +27,98 @@ SEED = 2026
 # (type, text, help, required, options); the last option of a choice list may be
 # "Prefer not to say", which the builder flags.
 QUESTIONS: list[tuple[str, str, str, bool, list[str]]] = [
-    ("scale", "How safe do you feel in your neighbourhood after dark?", "", True,
-     ["Very unsafe", "Fairly unsafe", "Neither safe nor unsafe", "Fairly safe", "Very safe"]),
-    ("single_choice", "In the last 12 months, have you seen or heard hate speech in Reykjavik?",
-     "This includes online, in the street, at school or at work.", True,
-     ["Yes, often", "Yes, sometimes", "No", "Not sure"]),
-    ("multiple_choice", "Where did you see or hear it?", "Select all that apply.", False,
-     ["Online or on social media", "In the street or on public transport", "At school or work",
-      "At sports or leisure activities", "Somewhere else", "Prefer not to say"]),
-    ("single_choice", "Did you or anyone report it?", "", False,
-     ["Yes, to the police", "Yes, to someone else", "No", "Prefer not to say"]),
-    ("scale", "How much do you trust the police to act on hate crime?", "", True,
-     ["No trust at all", "Little trust", "Some trust", "Much trust", "Complete trust"]),
-    ("multiple_choice", "Which groups do you think are targeted most in Reykjavik?",
-     "Select all that apply.", False,
-     ["Immigrants and refugees", "Muslims", "Jews", "LGBTQI+ people", "Disabled people",
-      "Women", "Prefer not to say"]),
-    ("scale", "Does Reykjavik need a strategy against violent extremism and hate?", "", True,
-     ["Definitely not", "Probably not", "Not sure", "Probably yes", "Definitely yes"]),
-    ("multiple_choice", "Which organisations could best reach people at risk?",
-     "Select all that apply.", False,
-     ["Youth clubs", "Sports clubs", "Religious communities", "Cultural associations",
-      "Schools", "Local businesses"]),
-    ("single_choice", "Your age group", "", False,
-     ["Under 18", "18 to 29", "30 to 44", "45 to 64", "65 or over", "Prefer not to say"]),
-    ("long_text", "What should the city do first?",
-     "Do not write your name or anything that could identify you.", False, []),
+    (
+        "scale",
+        "How safe do you feel in your neighbourhood after dark?",
+        "",
+        True,
+        ["Very unsafe", "Fairly unsafe", "Neither safe nor unsafe", "Fairly safe", "Very safe"],
+    ),
+    (
+        "single_choice",
+        "In the last 12 months, have you seen or heard hate speech in Reykjavik?",
+        "This includes online, in the street, at school or at work.",
+        True,
+        ["Yes, often", "Yes, sometimes", "No", "Not sure"],
+    ),
+    (
+        "multiple_choice",
+        "Where did you see or hear it?",
+        "Select all that apply.",
+        False,
+        [
+            "Online or on social media",
+            "In the street or on public transport",
+            "At school or work",
+            "At sports or leisure activities",
+            "Somewhere else",
+            "Prefer not to say",
+        ],
+    ),
+    (
+        "single_choice",
+        "Did you or anyone report it?",
+        "",
+        False,
+        ["Yes, to the police", "Yes, to someone else", "No", "Prefer not to say"],
+    ),
+    (
+        "scale",
+        "How much do you trust the police to act on hate crime?",
+        "",
+        True,
+        ["No trust at all", "Little trust", "Some trust", "Much trust", "Complete trust"],
+    ),
+    (
+        "multiple_choice",
+        "Which groups do you think are targeted most in Reykjavik?",
+        "Select all that apply.",
+        False,
+        [
+            "Immigrants and refugees",
+            "Muslims",
+            "Jews",
+            "LGBTQI+ people",
+            "Disabled people",
+            "Women",
+            "Prefer not to say",
+        ],
+    ),
+    (
+        "scale",
+        "Does Reykjavik need a strategy against violent extremism and hate?",
+        "",
+        True,
+        ["Definitely not", "Probably not", "Not sure", "Probably yes", "Definitely yes"],
+    ),
+    (
+        "multiple_choice",
+        "Which organisations could best reach people at risk?",
+        "Select all that apply.",
+        False,
+        [
+            "Youth clubs",
+            "Sports clubs",
+            "Religious communities",
+            "Cultural associations",
+            "Schools",
+            "Local businesses",
+        ],
+    ),
+    (
+        "single_choice",
+        "Your age group",
+        "",
+        False,
+        ["Under 18", "18 to 29", "30 to 44", "45 to 64", "65 or over", "Prefer not to say"],
+    ),
+    (
+        "long_text",
+        "What should the city do first?",
+        "Do not write your name or anything that could identify you.",
+        False,
+        [],
+    ),
 ]
 
 FREE_TEXT = {
@@ -127,18 +193,28 @@ async def _synthetic_responses(survey_id: int) -> None:
                     continue
                 if question.type in ("scale", "single_choice"):
                     option = question.options[_weighted(rng, len(question.options), 0.7)]
-                    rows.append(Answer(response=response_id, question=question.id,
-                                       option=option.id,
-                                       number=option.position if question.type == "scale"
-                                       else None))
+                    rows.append(
+                        Answer(
+                            response=response_id,
+                            question=question.id,
+                            option=option.id,
+                            number=option.position if question.type == "scale" else None,
+                        )
+                    )
                 elif question.type == "multiple_choice":
                     plain = [o for o in question.options if not o.is_prefer_not_to_say]
                     for option in rng.sample(plain, rng.randint(1, min(3, len(plain)))):
-                        rows.append(Answer(response=response_id, question=question.id,
-                                           option=option.id))
+                        rows.append(
+                            Answer(response=response_id, question=question.id, option=option.id)
+                        )
                 elif rng.random() < 0.6:
-                    rows.append(Answer(response=response_id, question=question.id,
-                                       text=rng.choice(FREE_TEXT[locale])))
+                    rows.append(
+                        Answer(
+                            response=response_id,
+                            question=question.id,
+                            text=rng.choice(FREE_TEXT[locale]),
+                        )
+                    )
             if rows:
                 await Answer.insert(*rows)
 
@@ -182,8 +258,10 @@ async def load_demo() -> str:
             text,
             help_text,
             required,
-            [NewOption(label, is_prefer_not_to_say=label == "Prefer not to say")
-             for label in labels],
+            [
+                NewOption(label, is_prefer_not_to_say=label == "Prefer not to say")
+                for label in labels
+            ],
         )
     await consultations.set_status(consultation, ConsultationStatus.open)
     await _synthetic_responses(survey.id)

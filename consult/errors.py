@@ -63,8 +63,7 @@ def other_http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Template:
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Template:
     # Log the route and the error type only: never form values or addresses.
-    logger.error("unhandled %s on %s", type(exc).__name__, request.scope.get("path"),
-                 exc_info=exc)
+    logger.error("unhandled %s on %s", type(exc).__name__, request.scope.get("path"), exc_info=exc)
     return _page(
         N_("Sorry, there is a problem with the service"),
         N_("Nothing you sent has been stored. Try again later."),

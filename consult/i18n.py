@@ -17,11 +17,15 @@ LANG_COOKIE = "lang"
 @lru_cache(maxsize=1)
 def available_locales() -> tuple[str, ...]:
     """The source language plus every language with a catalogue."""
-    found = sorted(
-        path.name
-        for path in LOCALE_DIR.iterdir()
-        if (path / "LC_MESSAGES" / "messages.po").exists()
-    ) if LOCALE_DIR.exists() else []
+    found = (
+        sorted(
+            path.name
+            for path in LOCALE_DIR.iterdir()
+            if (path / "LC_MESSAGES" / "messages.po").exists()
+        )
+        if LOCALE_DIR.exists()
+        else []
+    )
     return tuple(dict.fromkeys([SOURCE_LOCALE, *found]))
 
 

@@ -18,7 +18,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 
-class OrganisationKind(str, enum.Enum):
+class OrganisationKind(enum.StrEnum):
     youth = "youth"
     sports = "sports"
     cultural = "cultural"
@@ -37,7 +37,7 @@ class Organisation(Table):
     city = Varchar(length=100)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     admin = "admin"
     planner = "planner"
     facilitator = "facilitator"
@@ -51,14 +51,14 @@ class Staff(Table):
     organisation = ForeignKey(references=Organisation, null=True, on_delete=OnDelete.restrict)
 
 
-class ConsultationStatus(str, enum.Enum):
+class ConsultationStatus(enum.StrEnum):
     draft = "draft"
     open = "open"
     closed = "closed"
     archived = "archived"
 
 
-class Sensitivity(str, enum.Enum):
+class Sensitivity(enum.StrEnum):
     standard = "standard"
     special_category = "special_category"
 

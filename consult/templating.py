@@ -56,4 +56,3 @@ def make_environment() -> Environment:
 
 def make_template_engine() -> JinjaTemplateEngine:
     return JinjaTemplateEngine.from_environment(make_environment())
-

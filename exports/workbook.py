@@ -83,8 +83,9 @@ def build_workbook(data: WorkbookData, labels: WorkbookLabels) -> bytes:
         summary.append(safe_row(summary, row))
     for block in data.questions:
         answered = labels.suppressed if block.answered is None else block.answered
-        summary.append(safe_row(summary, (f"{block.position}. {block.text}", labels.answered,
-                                          answered)))
+        summary.append(
+            safe_row(summary, (f"{block.position}. {block.text}", labels.answered, answered))
+        )
         for line in block.options:
             summary.append(
                 safe_row(

@@ -18,7 +18,7 @@ from consult.tables import Consultation
 from consult.web import form_lists, form_text, locale_of
 from surveys import services
 from surveys.flow import SurveySpec, parse_form
-from surveys.question_types import REGISTRY, N_
+from surveys.question_types import N_, REGISTRY
 
 # A key we issued: URL-safe base64 of 24 random bytes. Anything else gets a new one.
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -136,8 +136,8 @@ class SurveyBuilderController(Controller):
     """A planner's view of one consultation: its surveys and their questions."""
 
     path = "/staff/consultations/{consultation_id:int}"
-    guards = [planners]  # noqa: RUF012
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}  # noqa: RUF012
+    guards = [planners]
+    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
 
     @get("/", name="staff_consultation")
     async def detail(self, consultation_id: int) -> Template:
@@ -207,8 +207,9 @@ class SurveyBuilderController(Controller):
                 values,
                 409,
             )
-        return Redirect(f"/staff/consultations/{consultation.id}#survey-{survey_id}",
-                        status_code=303)
+        return Redirect(
+            f"/staff/consultations/{consultation.id}#survey-{survey_id}", status_code=303
+        )
 
 
 def _question_errors(values: dict[str, Any]) -> dict[str, str]:

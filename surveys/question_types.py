@@ -232,8 +232,7 @@ class Number(QuestionType):
 
 
 REGISTRY: Mapping[str, QuestionType] = {
-    kind.key: kind()
-    for kind in (SingleChoice, MultipleChoice, Scale, ShortText, LongText, Number)
+    kind.key: kind() for kind in (SingleChoice, MultipleChoice, Scale, ShortText, LongText, Number)
 }
 
 

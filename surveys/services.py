@@ -27,9 +27,7 @@ class ConsultationNotOpen(Exception):
 
 
 async def surveys_of(consultation_id: int) -> list[Survey]:
-    return await Survey.objects().where(Survey.consultation == consultation_id).order_by(
-        Survey.id
-    )
+    return await Survey.objects().where(Survey.consultation == consultation_id).order_by(Survey.id)
 
 
 async def by_id(survey_id: int) -> Survey | None:
@@ -73,9 +71,12 @@ async def add_question(
     async with write_transaction():
         if await has_answers(survey_id):
             raise QuestionsLocked(survey_id)
-        last = await Question.select(Question.position).where(
-            Question.survey == survey_id
-        ).order_by(Question.position, ascending=False).first()
+        last = (
+            await Question.select(Question.position)
+            .where(Question.survey == survey_id)
+            .order_by(Question.position, ascending=False)
+            .first()
+        )
         position = (last["position"] if last else 0) + 1
         inserted = await Question.insert(
             Question(
@@ -107,17 +108,24 @@ async def add_question(
 
 async def load_spec(survey_id: int) -> SurveySpec | None:
     """The survey as plain data: questions and options in order, two queries."""
-    survey = await Survey.select(
-        Survey.id, Survey.consultation, Survey.title, Survey.intro, Survey.consent_text
-    ).where(Survey.id == survey_id).first()
+    survey = (
+        await Survey.select(
+            Survey.id, Survey.consultation, Survey.title, Survey.intro, Survey.consent_text
+        )
+        .where(Survey.id == survey_id)
+        .first()
+    )
     if survey is None:
         return None
-    questions = await Question.select().where(Question.survey == survey_id).order_by(
-        Question.position
+    questions = (
+        await Question.select().where(Question.survey == survey_id).order_by(Question.position)
     )
-    options = await Option.select().where(Option.question.survey == survey_id).order_by(
-        Option.question
-    ).order_by(Option.position)
+    options = (
+        await Option.select()
+        .where(Option.question.survey == survey_id)
+        .order_by(Option.question)
+        .order_by(Option.position)
+    )
     by_question: dict[int, list[OptionSpec]] = {}
     for row in options:
         by_question.setdefault(row["question"], []).append(

@@ -52,14 +52,14 @@ class Option(Table):
     is_other = Boolean(default=False)
 
 
-class Channel(str, enum.Enum):
+class Channel(enum.StrEnum):
     web = "web"
     kiosk = "kiosk"
     assisted = "assisted"
     paper = "paper"
 
 
-class ResponseStatus(str, enum.Enum):
+class ResponseStatus(enum.StrEnum):
     complete = "complete"
     withdrawn = "withdrawn"
     quarantined = "quarantined"

@@ -38,7 +38,10 @@ def _migrate(database_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": database_url}
     subprocess.run(
         [sys.executable, "-m", "consult.cli", "migrate"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -57,13 +60,13 @@ def _reset_postgres_schema() -> None:
     asyncio.run(reset())
 
 
-def pytest_sessionstart(session) -> None:  # noqa: ARG001
+def pytest_sessionstart(session) -> None:
     if ENGINE == "postgres":
         _reset_postgres_schema()
     _migrate(os.environ["DATABASE_URL"])
 
 
-def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ARG001
+def pytest_sessionfinish(session, exitstatus) -> None:
     shutil.rmtree(_WORK, ignore_errors=True)
 
 

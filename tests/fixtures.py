@@ -122,10 +122,20 @@ class DemoSurvey:
 
 QUESTION_SET = [
     ("single", "single_choice", "Do you feel safe?", True, ["Yes", "No", "Not sure"]),
-    ("multiple", "multiple_choice", "Where?", False,
-     ["Online", "Street", "School", "Prefer not to say"]),
-    ("scale", "scale", "How much do you trust the police?", True,
-     ["None", "Little", "Some", "Much", "Complete"]),
+    (
+        "multiple",
+        "multiple_choice",
+        "Where?",
+        False,
+        ["Online", "Street", "School", "Prefer not to say"],
+    ),
+    (
+        "scale",
+        "scale",
+        "How much do you trust the police?",
+        True,
+        ["None", "Little", "Some", "Much", "Complete"],
+    ),
     ("text", "long_text", "What should the city do?", False, []),
     ("number", "number", "How many times?", False, []),
 ]
@@ -143,8 +153,12 @@ def make_survey(run: Callable[..., Any]) -> Callable[..., DemoSurvey]:
         consultation = run(
             consultations.create,
             ConsultationInput(
-                slug=slug, title=f"Consultation {slug}", purpose="Why we ask.",
-                city="Reykjavik", run_by="City of Reykjavik", data_use="Planners read it.",
+                slug=slug,
+                title=f"Consultation {slug}",
+                purpose="Why we ask.",
+                city="Reykjavik",
+                run_by="City of Reykjavik",
+                data_use="Planners read it.",
                 minutes_to_complete=5,
             ),
         )
@@ -152,9 +166,16 @@ def make_survey(run: Callable[..., Any]) -> Callable[..., DemoSurvey]:
         question_ids = {}
         for name, type_key, text, required, labels in QUESTION_SET:
             question_ids[name] = run(
-                services.add_question, survey.id, type_key, text, "", required,
-                [services.NewOption(label, is_prefer_not_to_say=label == "Prefer not to say")
-                 for label in labels],
+                services.add_question,
+                survey.id,
+                type_key,
+                text,
+                "",
+                required,
+                [
+                    services.NewOption(label, is_prefer_not_to_say=label == "Prefer not to say")
+                    for label in labels
+                ],
             )
         run(consultations.set_status, consultation, status)
         spec = run(services.load_spec, survey.id)

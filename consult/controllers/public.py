@@ -14,7 +14,8 @@ from surveys import services as surveys
 class PublicController(Controller):
     @get("/", name="home")
     async def home(self) -> Template:
-        return Template("public/home.html", context={"consultations": await consultations.list_open()})
+        listed = await consultations.list_open()
+        return Template("public/home.html", context={"consultations": listed})
 
     @get("/c/{slug:str}", name="consultation")
     async def consultation(self, slug: str) -> Template:

@@ -81,7 +81,7 @@ FIELD_LIMITS = {"title": 200, "city": 100, "run_by": 200, "purpose": 5000, "data
 
 class StaffController(Controller):
     path = "/staff"
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}  # noqa: RUF012
+    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
 
     @get("/", name="dashboard", guards=[any_staff])
     async def dashboard(self, member: StaffMember) -> Template:
@@ -128,9 +128,7 @@ class StaffController(Controller):
         )
 
     @post("/consultations/{consultation_id:int}/status", name="set_status", guards=[planners])
-    async def set_status(
-        self, request: Request[Any, Any, Any], consultation_id: int
-    ) -> Redirect:
+    async def set_status(self, request: Request[Any, Any, Any], consultation_id: int) -> Redirect:
         consultation = await consultations.by_id(consultation_id)
         if consultation is None:
             raise NotFoundException()

@@ -31,9 +31,11 @@ class ConsultationInput:
 
 
 async def list_open() -> list[Consultation]:
-    return await Consultation.objects().where(
-        Consultation.status == ConsultationStatus.open.value
-    ).order_by(Consultation.title)
+    return (
+        await Consultation.objects()
+        .where(Consultation.status == ConsultationStatus.open.value)
+        .order_by(Consultation.title)
+    )
 
 
 async def list_all() -> list[Consultation]:
@@ -100,7 +102,9 @@ async def set_status(consultation: Consultation, status: ConsultationStatus) -> 
 
 async def status_of(consultation_id: int) -> str | None:
     """The current status, read fresh (used inside a submission's transaction)."""
-    row = await Consultation.select(Consultation.status).where(
-        Consultation.id == consultation_id
-    ).first()
+    row = (
+        await Consultation.select(Consultation.status)
+        .where(Consultation.id == consultation_id)
+        .first()
+    )
     return row["status"] if row else None

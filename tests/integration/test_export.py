@@ -28,11 +28,17 @@ def survey(make_survey, client):
     yes = survey.option_ids["single"][0]
     for answer in HOSTILE:
         html = client.get(survey.url).text
-        response = client.post(survey.url, data={
-            "_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html),
-            f"q{single}": str(yes), f"q{scale}": str(survey.option_ids["scale"][2]),
-            f"q{text}": answer,
-        }, follow_redirects=False)
+        response = client.post(
+            survey.url,
+            data={
+                "_csrf_token": csrf_token(html),
+                "idempotency_key": idempotency_key(html),
+                f"q{single}": str(yes),
+                f"q{scale}": str(survey.option_ids["scale"][2]),
+                f"q{text}": answer,
+            },
+            follow_redirects=False,
+        )
         assert response.status_code == 303
     return survey
 

@@ -13,8 +13,14 @@ from tests.conftest import ENGINE, ROOT, fresh_sqlite_copy
 
 def consult(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url}
-    return subprocess.run([sys.executable, "-m", "consult.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=True)
+    return subprocess.run(
+        [sys.executable, "-m", "consult.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
 
 def test_health_answers_when_the_database_does(client):
@@ -57,11 +63,13 @@ def test_demo_loads_once(database):
 
     async def counts():
         consultations = await engine._run_in_new_connection(
-            "SELECT COUNT(*) AS n FROM consultation WHERE slug = 'reykjavik-needs-assessment'")
+            "SELECT COUNT(*) AS n FROM consultation WHERE slug = 'reykjavik-needs-assessment'"
+        )
         responses = await engine._run_in_new_connection("SELECT COUNT(*) AS n FROM response")
         texts = await engine._run_in_new_connection(
             "SELECT COUNT(*) AS n FROM answer WHERE text LIKE '%ð%' OR text LIKE '%ł%'"
-            " OR text LIKE '%ę%'")
+            " OR text LIKE '%ę%'"
+        )
         return consultations[0]["n"], responses[0]["n"], texts[0]["n"]
 
     consultations, responses, icelandic_or_polish = asyncio.run(counts())

@@ -35,14 +35,15 @@ def submit(client, survey, answers: dict[str, object]):
     html = client.get(survey.url).text
     return client.post(
         survey.url,
-        data={"_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html),
-              **answers},
+        data={"_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html), **answers},
         follow_redirects=False,
     )
 
 
 def test_home_lists_open_consultations_only(client, survey, make_survey):
-    make_survey("still-a-draft", status=__import__("consult.tables").tables.ConsultationStatus.draft)
+    from consult.tables import ConsultationStatus
+
+    make_survey("still-a-draft", status=ConsultationStatus.draft)
     page = client.get("/")
     assert page.status_code == 200
     assert "Consultation safe-city" in page.text
@@ -53,8 +54,13 @@ def test_home_lists_open_consultations_only(client, survey, make_survey):
 def test_landing_page_says_who_why_how_long_and_what_happens(client, survey):
     page = client.get(f"/c/{survey.slug}")
     assert page.status_code == 200
-    for expected in ("Why we ask.", "City of Reykjavik", "About 5 minutes", "Planners read it.",
-                     "Start now"):
+    for expected in (
+        "Why we ask.",
+        "City of Reykjavik",
+        "About 5 minutes",
+        "Planners read it.",
+        "Start now",
+    ):
         assert expected in page.text
     assert f'href="{survey.url}"' in page.text
 
@@ -74,8 +80,11 @@ def test_form_has_a_labelled_control_for_every_question(client, survey):
 def test_a_valid_submission_is_stored_once_and_confirmed(client, run, survey):
     before = response_count(run, survey.survey_id)
     html = client.get(survey.url).text
-    data = {"_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html),
-            **valid_answers(survey)}
+    data = {
+        "_csrf_token": csrf_token(html),
+        "idempotency_key": idempotency_key(html),
+        **valid_answers(survey),
+    }
     first = client.post(survey.url, data=data, follow_redirects=False)
     assert first.status_code == 303
     assert first.headers["location"] == f"/c/{survey.slug}/thanks"
@@ -102,7 +111,10 @@ def test_missing_required_answers_get_a_summary_an_inline_message_and_keep_value
     before = response_count(run, survey.survey_id)
     ids = survey.question_ids
     typed = "Lights at the bus stop <b>please</b>"
-    answers = {f"q{ids['text']}": typed, f"q{ids['multiple']}": str(survey.option_ids["multiple"][1])}
+    answers = {
+        f"q{ids['text']}": typed,
+        f"q{ids['multiple']}": str(survey.option_ids["multiple"][1]),
+    }
     page = submit(client, survey, answers)
     assert page.status_code == 422
     assert "<title>Error:" in page.text
@@ -180,8 +192,11 @@ def test_a_closed_consultation_takes_no_answers(client, run, make_survey):
     run(consultations.set_status, consultation, ConsultationStatus.closed)
     late = client.post(
         closing.url,
-        data={"_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html),
-              **valid_answers(closing)},
+        data={
+            "_csrf_token": csrf_token(html),
+            "idempotency_key": idempotency_key(html),
+            **valid_answers(closing),
+        },
         follow_redirects=False,
     )
     assert late.status_code == 409
@@ -204,7 +219,8 @@ def test_pages_send_protective_headers(client, survey):
 
 def test_post_form_helper_reaches_sign_in(client):
     # The same helper the staff tests use: a wrong password is a 422 with a message.
-    page = post_form(client, "/staff/login", "/staff/login",
-                     {"username": "nobody", "password": "wrong"})
+    page = post_form(
+        client, "/staff/login", "/staff/login", {"username": "nobody", "password": "wrong"}
+    )
     assert page.status_code == 422
     assert "Enter a correct username and password." in page.text

@@ -25,7 +25,8 @@ def test_sign_in_sets_a_protected_session_cookie(client, planner):
     assert response.status_code == 303
     assert response.headers["location"] == "/staff"
     cookie = next(
-        value for name, value in response.headers.multi_items()
+        value
+        for name, value in response.headers.multi_items()
         if name == "set-cookie" and value.startswith("consult_session=")
     )
     assert "HttpOnly" in cookie
@@ -73,8 +74,12 @@ def test_sign_in_never_redirects_off_site(client, planner):
     html = client.get("/staff/login").text
     response = client.post(
         "/staff/login",
-        data={"_csrf_token": csrf_token(html), "username": planner, "password": PASSWORD,
-              "next": "//evil.example/steal"},
+        data={
+            "_csrf_token": csrf_token(html),
+            "username": planner,
+            "password": PASSWORD,
+            "next": "//evil.example/steal",
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/staff"
@@ -84,42 +89,81 @@ def test_sign_in_never_redirects_off_site(client, planner):
 def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
     client = planner_client
     # A bad form comes back with errors and the values kept.
-    bad = post_form(client, "/staff/consultations/new", "/staff/consultations",
-                    {"slug": "Not A Slug", "title": "Oslo youth", "city": "Oslo",
-                     "run_by": "", "purpose": "p", "data_use": "d", "minutes": "10"})
+    bad = post_form(
+        client,
+        "/staff/consultations/new",
+        "/staff/consultations",
+        {
+            "slug": "Not A Slug",
+            "title": "Oslo youth",
+            "city": "Oslo",
+            "run_by": "",
+            "purpose": "p",
+            "data_use": "d",
+            "minutes": "10",
+        },
+    )
     assert bad.status_code == 422
     assert "There is a problem" in bad.text
     assert 'value="Oslo youth"' in bad.text
 
-    created = post_form(client, "/staff/consultations/new", "/staff/consultations",
-                        {"slug": "oslo-youth", "title": "Oslo youth and hate speech",
-                         "city": "Oslo", "run_by": "Oslo kommune", "purpose": "We ask why.",
-                         "data_use": "Only totals are published.", "minutes": "6"})
+    created = post_form(
+        client,
+        "/staff/consultations/new",
+        "/staff/consultations",
+        {
+            "slug": "oslo-youth",
+            "title": "Oslo youth and hate speech",
+            "city": "Oslo",
+            "run_by": "Oslo kommune",
+            "purpose": "We ask why.",
+            "data_use": "Only totals are published.",
+            "minutes": "6",
+        },
+    )
     assert created.status_code == 303
     detail_url = created.headers["location"]
     consultation_id = int(detail_url.rsplit("/", 1)[1])
 
-    survey = post_form(client, detail_url, f"{detail_url}/surveys",
-                       {"title": "Young people's safety", "intro": "", "consent_text": ""})
+    survey = post_form(
+        client,
+        detail_url,
+        f"{detail_url}/surveys",
+        {"title": "Young people's safety", "intro": "", "consent_text": ""},
+    )
     assert survey.status_code == 303
     from surveys import services
 
     survey_id = run(services.surveys_of, consultation_id)[0].id
     add_url = f"{detail_url}/surveys/{survey_id}/questions"
 
-    missing_options = post_form(client, detail_url, add_url,
-                                {"type": "single_choice", "text": "Do you feel safe?",
-                                 "options": "Only one"})
+    missing_options = post_form(
+        client,
+        detail_url,
+        add_url,
+        {"type": "single_choice", "text": "Do you feel safe?", "options": "Only one"},
+    )
     assert missing_options.status_code == 422
     assert "Enter at least two answers" in missing_options.text
 
     for data in (
-        {"type": "single_choice", "text": "Do you feel safe at school?",
-         "options": "Yes\nNo", "required": "1"},
-        {"type": "multiple_choice", "text": "Where have you seen hate speech?",
-         "options": "Online\nAt school\nIn sport", "prefer_not_to_say": "1"},
-        {"type": "scale", "text": "How much do you trust adults to help?",
-         "options": "Not at all\nA little\nSomewhat\nQuite a lot\nCompletely"},
+        {
+            "type": "single_choice",
+            "text": "Do you feel safe at school?",
+            "options": "Yes\nNo",
+            "required": "1",
+        },
+        {
+            "type": "multiple_choice",
+            "text": "Where have you seen hate speech?",
+            "options": "Online\nAt school\nIn sport",
+            "prefer_not_to_say": "1",
+        },
+        {
+            "type": "scale",
+            "text": "How much do you trust adults to help?",
+            "options": "Not at all\nA little\nSomewhat\nQuite a lot\nCompletely",
+        },
         {"type": "long_text", "text": "What would help?"},
     ):
         assert post_form(client, detail_url, add_url, data).status_code == 303
@@ -140,10 +184,15 @@ def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
         html = client.get(form_url).text
         from tests.fixtures import idempotency_key
 
-        sent = client.post(form_url, data={
-            "_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html),
-            safe_q.field_name: str(safe_q.options[choice].id),
-        }, follow_redirects=False)
+        sent = client.post(
+            form_url,
+            data={
+                "_csrf_token": csrf_token(html),
+                "idempotency_key": idempotency_key(html),
+                safe_q.field_name: str(safe_q.options[choice].id),
+            },
+            follow_redirects=False,
+        )
         assert sent.status_code == 303
 
     results = client.get(f"/staff/surveys/{survey_id}/results")
@@ -159,8 +208,9 @@ def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
     assert ">5<" not in yes_row
 
     # Once answered, questions are locked.
-    locked = post_form(client, detail_url, add_url,
-                       {"type": "long_text", "text": "A late question"})
+    locked = post_form(
+        client, detail_url, add_url, {"type": "long_text", "text": "A late question"}
+    )
     assert locked.status_code == 409
     assert "cannot change once people have answered" in locked.text
 
@@ -174,22 +224,38 @@ def test_percentages_are_shown_for_groups_of_k_or_more(planner_client, run, make
     yes, no, _unsure = survey.option_ids["single"]
     for choice in [yes] * 6 + [no] * 5:
         html = planner_client.get(survey.url).text
-        assert planner_client.post(survey.url, data={
-            "_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html),
-            f"q{single}": str(choice), f"q{scale}": str(survey.option_ids["scale"][0]),
-        }, follow_redirects=False).status_code == 303
+        assert (
+            planner_client.post(
+                survey.url,
+                data={
+                    "_csrf_token": csrf_token(html),
+                    "idempotency_key": idempotency_key(html),
+                    f"q{single}": str(choice),
+                    f"q{scale}": str(survey.option_ids["scale"][0]),
+                },
+                follow_redirects=False,
+            ).status_code
+            == 303
+        )
     page = planner_client.get(f"/staff/surveys/{survey.survey_id}/results").text
     assert "11 responses" in page
     yes_row = page.split(">Yes</th>", 1)[1].split("</tr>", 1)[0]
-    assert ">6<" in yes_row and "55%" in yes_row
+    assert ">6<" in yes_row
+    assert "55%" in yes_row
     no_row = page.split(">No</th>", 1)[1].split("</tr>", 1)[0]
-    assert ">5<" in no_row and "45%" in no_row
+    assert ">5<" in no_row
+    assert "45%" in no_row
 
 
 @pytest.mark.parametrize(
     "path",
-    ["/staff", "/staff/consultations/new", "/staff/consultations/1",
-     "/staff/surveys/1/results", "/staff/surveys/1/export.xlsx"],
+    [
+        "/staff",
+        "/staff/consultations/new",
+        "/staff/consultations/1",
+        "/staff/surveys/1/results",
+        "/staff/surveys/1/export.xlsx",
+    ],
 )
 def test_anonymous_visitors_are_sent_to_sign_in(client, path):
     client.cookies.clear()
@@ -203,9 +269,20 @@ def test_anonymous_posts_are_refused(client, run):
     from consult.services.consultations import by_slug
 
     client.cookies.clear()
-    page = post_form(client, "/staff/login", "/staff/consultations",
-                     {"slug": "x-y", "title": "t", "city": "c", "run_by": "r",
-                      "purpose": "p", "data_use": "d", "minutes": "5"})
+    page = post_form(
+        client,
+        "/staff/login",
+        "/staff/consultations",
+        {
+            "slug": "x-y",
+            "title": "t",
+            "city": "c",
+            "run_by": "r",
+            "purpose": "p",
+            "data_use": "d",
+            "minutes": "5",
+        },
+    )
     assert page.status_code == 401
     assert "Sign in to do this." in page.text
     assert run(by_slug, "x-y") is None
@@ -226,8 +303,9 @@ def test_facilitators_cannot_see_results_or_build(client, make_staff, path):
 
 def test_signing_out_ends_the_session(planner_client):
     html = planner_client.get("/staff").text
-    out = planner_client.post("/staff/logout", data={"_csrf_token": csrf_token(html)},
-                              follow_redirects=False)
+    out = planner_client.post(
+        "/staff/logout", data={"_csrf_token": csrf_token(html)}, follow_redirects=False
+    )
     assert out.status_code == 303
     again = planner_client.get("/staff", follow_redirects=False)
     assert again.status_code == 303

@@ -15,7 +15,7 @@ def roundtrip(values):
     sheet.append(safe_row(sheet, values))
     buffer = io.BytesIO()
     book.save(buffer)
-    return list(load_workbook(io.BytesIO(buffer.getvalue()))["S"].iter_rows())[0]
+    return next(iter(load_workbook(io.BytesIO(buffer.getvalue()))["S"].iter_rows()))
 
 
 def test_formula_like_text_is_stored_as_quoted_text():

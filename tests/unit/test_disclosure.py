@@ -4,8 +4,7 @@ from analysis.disclosure import suppress, threshold, total_is_safe
 
 
 def test_small_cells_are_hidden_and_zero_is_shown():
-    assert suppress({"a": 12, "b": 3, "c": 0, "d": 7}, 5) == {
-        "a": 12, "b": None, "c": 0, "d": None}
+    assert suppress({"a": 12, "b": 3, "c": 0, "d": 7}, 5) == {"a": 12, "b": None, "c": 0, "d": None}
 
 
 def test_a_single_hidden_cell_takes_the_next_smallest_with_it():

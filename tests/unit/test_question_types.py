@@ -24,8 +24,9 @@ OPTIONS = (
 
 def question(type_key: str, required: bool = True) -> QuestionSpec:
     options = OPTIONS if REGISTRY[type_key].has_options else ()
-    return QuestionSpec(id=7, position=1, type=type_key, text="Q", required=required,
-                        options=options)
+    return QuestionSpec(
+        id=7, position=1, type=type_key, text="Q", required=required, options=options
+    )
 
 
 def parse(type_key: str, *raw: str, required: bool = True) -> tuple[AnswerValue, ...]:
@@ -40,8 +41,14 @@ def refusal(type_key: str, *raw: str) -> str:
 
 
 def test_the_registry_is_closed():
-    assert set(REGISTRY) == {"single_choice", "multiple_choice", "scale", "short_text",
-                             "long_text", "number"}
+    assert set(REGISTRY) == {
+        "single_choice",
+        "multiple_choice",
+        "scale",
+        "short_text",
+        "long_text",
+        "number",
+    }
     with pytest.raises(UnknownQuestionType):
         get_type("file_upload")
 
@@ -60,7 +67,9 @@ def test_scale_stores_the_position_as_a_number():
 
 def test_multiple_choice():
     assert parse("multiple_choice", "11", "12", "11") == (
-        AnswerValue(7, option_id=11), AnswerValue(7, option_id=12))
+        AnswerValue(7, option_id=11),
+        AnswerValue(7, option_id=12),
+    )
     assert refusal("multiple_choice") == "Select at least one answer."
     assert "on its own" in refusal("multiple_choice", "11", "13")
     assert parse("multiple_choice", "13") == (AnswerValue(7, option_id=13),)
@@ -87,7 +96,11 @@ def test_number_refuses_anything_else(raw):
 
 def test_export_text_per_type():
     single = question("multiple_choice")
-    assert single.kind.export_text(single, [AnswerValue(7, option_id=11),
-                                            AnswerValue(7, option_id=12)]) == "Yes; No"
+    assert (
+        single.kind.export_text(
+            single, [AnswerValue(7, option_id=11), AnswerValue(7, option_id=12)]
+        )
+        == "Yes; No"
+    )
     number = question("number")
     assert number.kind.export_text(number, [AnswerValue(7, number=4)]) == 4
