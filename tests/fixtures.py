@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from litestar.testing import TestClient
@@ -16,6 +17,17 @@ from tests.conftest import ENGINE, fresh_sqlite_copy
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 IDEMPOTENCY_FIELD = re.compile(r'name="idempotency_key" value="([^"]+)"')
 PASSWORD = "correct horse battery"
+T = TypeVar("T")
+
+
+def run_in_fresh_loop(work: Callable[[], Awaitable[T]]) -> T:
+    """Run async database work from synchronous test code.
+
+    On a thread of its own, because Playwright's sync API keeps an event loop
+    running on the main thread while the browser tests are alive.
+    """
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(lambda: asyncio.run(work())).result()
 
 
 def _truncate_postgres() -> None:
@@ -31,7 +43,7 @@ def _truncate_postgres() -> None:
         names = ", ".join(f'"{row["tablename"]}"' for row in rows)
         await engine._run_in_new_connection(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
 
-    asyncio.run(truncate())
+    run_in_fresh_loop(truncate)
 
 
 def _forget_caches() -> None:

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from tests.conftest import ENGINE, ROOT, fresh_sqlite_copy
+from tests.fixtures import run_in_fresh_loop
 
 
 def consult(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
@@ -54,8 +55,6 @@ def test_demo_loads_once(database):
     assert "Sign in at /staff/login as 'planner'" in first.stdout
     assert first.stdout == second.stdout
 
-    import asyncio
-
     from consult.database import make_engine
     from consult.settings import Settings
 
@@ -72,7 +71,7 @@ def test_demo_loads_once(database):
         )
         return consultations[0]["n"], responses[0]["n"], texts[0]["n"]
 
-    consultations, responses, icelandic_or_polish = asyncio.run(counts())
+    consultations, responses, icelandic_or_polish = run_in_fresh_loop(counts)
     assert consultations == 1
     assert responses == 300
     assert icelandic_or_polish > 0

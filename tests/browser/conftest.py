@@ -1,0 +1,96 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against a live server.
+
+The server is a real `consult serve` subprocess on this module's fresh database
+(SQLite or PostgreSQL, as for the rest of the suite) with the demo loaded, so the
+browser sees exactly what `make run` serves.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.browser.live_server import consult_command, serving
+from tests.conftest import ENGINE, POSTGRES_URL
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# A small phone: the width the issue names; 320 px is checked separately.
+PHONE = {"width": 360, "height": 740}
+
+
+@dataclass(frozen=True)
+class DemoSite:
+    """The live demo: where it is served and the database behind it."""
+
+    base_url: str
+    database_url: str
+
+
+def _database_url() -> str:
+    from piccolo.engine import engine_finder
+
+    if ENGINE == "postgres":
+        return POSTGRES_URL
+    return f"sqlite:///{engine_finder().path}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium, with nothing that would call out to the internet."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-default-apps",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def demo_site(database: None) -> Iterator[DemoSite]:
+    """`consult demo` then `consult serve` on this module's fresh database."""
+    url = _database_url()
+    consult_command("demo", database_url=url)
+    with serving(url) as base_url:
+        yield DemoSite(base_url, url)
+
+
+def _context(browser: Browser, site: DemoSite, *, javascript: bool) -> BrowserContext:
+    context = browser.new_context(
+        base_url=site.base_url,
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=javascript,
+        locale="en-GB",
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(browser: Browser, demo_site: DemoSite) -> Iterator[Page]:
+    """A fresh 360 px phone with JavaScript on (htmx enhancing the forms)."""
+    context = _context(browser, demo_site, javascript=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_without_javascript(browser: Browser, demo_site: DemoSite) -> Iterator[Page]:
+    """The same phone with JavaScript off: plain HTML forms and redirects."""
+    context = _context(browser, demo_site, javascript=False)
+    yield context.new_page()
+    context.close()
