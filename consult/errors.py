@@ -7,13 +7,17 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request
+from litestar.datastructures import Cookie, FormMultiDict
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
 )
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.response import Redirect, Response, Template
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
 
 from surveys.question_types import N_
 
@@ -36,9 +40,56 @@ def not_signed_in(request: Request[Any, Any, Any], _: NotAuthorizedException) ->
     return _page(N_("Sign in"), N_("Sign in to do this."), 401)
 
 
+# A form with a password is never written back into a page (it stays where it was
+# typed); the old CSRF token is replaced by a fresh one.
+_SECRET_FIELDS = frozenset({"password"})
+
+
+def _resend_form(request: Request[Any, Any, Any]) -> Template | None:
+    """The sent form again, every value kept, with a fresh CSRF token and cookie.
+
+    A resident's phone may drop the CSRF cookie while the survey is open (the browser
+    was closed, the tab restored). Refusing the POST is right; losing ten answers is
+    not. The values come back as hidden fields under one button that sends them again,
+    which is no more than the anonymous form itself allows anyone to send.
+    """
+    config = request.app.csrf_config
+    parsed = ScopeState.from_scope(request.scope).form
+    if config is None or parsed is Empty or not parsed:
+        return None
+    fields = [
+        (name, value)
+        for name, value in FormMultiDict.from_form_data(parsed).multi_items()
+        if isinstance(value, str)
+    ]
+    if any(name in _SECRET_FIELDS for name, _ in fields):
+        return None
+    token = generate_csrf_token(secret=config.secret)
+    ScopeState.from_scope(request.scope).csrf_token = token
+    cookie = Cookie(
+        key=config.cookie_name,
+        value=token,
+        path=config.cookie_path,
+        secure=config.cookie_secure,
+        httponly=config.cookie_httponly,
+        samesite=config.cookie_samesite,
+        domain=config.cookie_domain,
+    )
+    return Template(
+        "resend.html",
+        context={
+            "action": request.url.path,
+            "fields": [(name, value) for name, value in fields if name != "_csrf_token"],
+        },
+        status_code=403,
+        media_type=MediaType.HTML,
+        cookies=[cookie],
+    )
+
+
 def forbidden(request: Request[Any, Any, Any], exc: PermissionDeniedException) -> Template:
     if "CSRF" in str(exc.detail):
-        return _page(
+        return _resend_form(request) or _page(
             N_("This page has expired"),
             N_(
                 "For your safety this form could not be sent. Go back, reload the page "

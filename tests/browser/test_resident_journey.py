@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from consult.demo import DEMO_SLUG
 from tests.browser.axe import assert_accessible
 from tests.browser.demo_answers import (
+    CHOICES,
     CONSULTATION_TITLE,
     EXPECTED,
     FIRST_CHOICES,
@@ -103,3 +104,22 @@ def test_pages_fit_a_320_px_screen_without_sideways_scrolling(phone: Page):
     for path in ("/", f"/c/{DEMO_SLUG}", "/staff/login"):
         phone.goto(path)
         assert _page_width(phone) <= 320, f"{path} scrolls sideways at 320 px"
+
+
+def test_answers_survive_a_lost_cookie_and_are_stored_once(phone: Page):
+    before = response_count()
+    open_demo_survey(phone)
+    choose(phone, CHOICES)
+    type_free_text(phone)
+    # As when a phone's browser is closed and its tab later restored.
+    phone.context.clear_cookies()
+    status, _ = submit(phone)
+    assert status == 403
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Send this form again")
+    assert_accessible(phone, "the form sent again after a lost cookie")
+    assert response_count() == before
+
+    phone.get_by_role("button", name="Send again").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Your answers have been received")
+    assert response_count() == before + 1
+    assert latest_answers() == EXPECTED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import re
 
 import pytest
@@ -178,8 +179,51 @@ def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(client, run
         follow_redirects=False,
     )
     assert page.status_code == 403
-    assert "This page has expired" in page.text
+    assert "Send this form again" in page.text
     assert response_count(run, survey.survey_id) == before
+
+
+def test_an_expired_form_comes_back_with_every_answer_and_can_be_sent_again(client, run, survey):
+    from surveys.tables import Answer
+
+    before = response_count(run, survey.survey_id)
+    html = client.get(survey.url).text
+    answers = valid_answers(survey)
+    typed = 'Line one\nline two: "quoted" <b>& =1+1'
+    answers[f"q{survey.question_ids['text']}"] = typed
+    key = idempotency_key(html)
+    # The phone dropped its cookies while the survey was open.
+    client.cookies.clear()
+    page = client.post(
+        survey.url,
+        data={"_csrf_token": csrf_token(html), "idempotency_key": key, **answers},
+        follow_redirects=False,
+    )
+    assert page.status_code == 403
+    assert "Nothing has been stored yet, and nothing you entered is lost." in page.text
+    assert response_count(run, survey.survey_id) == before
+    kept = re.findall(
+        r'<input type="hidden" name="(q\d+|idempotency_key)" value="([^"]*)">', page.text
+    )
+    assert ("idempotency_key", key) in kept
+
+    resent = client.post(
+        survey.url,
+        data={"_csrf_token": csrf_token(page.text), **_form_values(kept)},
+        follow_redirects=False,
+    )
+    assert resent.status_code == 303
+    assert response_count(run, survey.survey_id) == before + 1
+    stored = run(Answer.select(Answer.text).where(Answer.text == typed).first)
+    assert stored == {"text": typed}
+
+
+def _form_values(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Hidden inputs as a browser sends them back (HTML entities decoded)."""
+    values: dict[str, list[str]] = {}
+    for name, value in pairs:
+        values.setdefault(name, []).append(html_module.unescape(value))
+    return values
 
 
 def test_a_closed_consultation_takes_no_answers(client, run, make_survey):
