@@ -1,28 +1,141 @@
-"""The database engines and the one helper every write goes through."""
+"""The database engines, and the helpers every write goes through."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import aiosqlite
+import asyncpg
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.engine.sqlite import (
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    dict_factory,
+)
 
 from consult.settings import Settings
+
+ItemT = TypeVar("ItemT")
+ResultT = TypeVar("ResultT")
 
 # Pragmas set on every SQLite connection. WAL itself is a property of the file and is
 # set once by `consult migrate`; synchronous=FULL makes every commit durable.
 _CONNECTION_PRAGMAS = ("PRAGMA foreign_keys = 1", "PRAGMA synchronous = FULL")
+# Read connections the app keeps open: more than one, so that a slow query (an
+# export, say) does not hold up every page behind it.
+_KEPT_READERS = 2
+
+
+class _KeptConnections:
+    """The connections an app keeps open on its event loop, for one database file.
+
+    Opening a SQLite connection costs a thread, a file open and the pragmas, and
+    Piccolo opens one for every query outside a transaction and for every
+    transaction: a burst of requests meant a burst of threads. While the app runs,
+    its queries use these instead: one writer (writes queue for the write lock
+    anyway) and a few readers, each query on the reader with the least to do.
+    """
+
+    def __init__(self, engine: ConsultSQLiteEngine) -> None:
+        self.engine = engine
+        self.path: str = engine.path
+        self._writer: aiosqlite.Connection | None = None
+        self._readers: list[aiosqlite.Connection] = []
+        self._reader_load: list[int] = []
+
+    async def open(self) -> None:
+        try:
+            for _ in range(_KEPT_READERS):
+                self._readers.append(await self.engine.get_connection())
+        except BaseException:
+            await self.close()  # an open connection's thread would keep the process alive
+            raise
+        self._reader_load = [0] * len(self._readers)
+
+    async def close(self) -> None:
+        connections = [*self._readers, *([self._writer] if self._writer else [])]
+        self._readers, self._writer = [], None
+        for connection in connections:
+            await connection.close()
+
+    async def writer(self) -> aiosqlite.Connection:
+        # Transactions come one at a time (the write lock), so no two open it at once.
+        if self._writer is None:
+            self._writer = await self.engine.get_connection()
+        return self._writer
+
+    async def drop_writer(self, connection: aiosqlite.Connection) -> None:
+        """Close a writer whose transaction could not end; the next write opens another."""
+        if self._writer is connection:
+            self._writer = None
+        # Closing a broken connection may fail too; it is gone either way.
+        with contextlib.suppress(Exception):
+            await connection.close()
+
+    async def read(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
+        index = min(range(len(self._readers)), key=self._reader_load.__getitem__)
+        self._reader_load[index] += 1
+        try:
+            # Autocommit: the statement's read transaction ends once it is fetched.
+            return await self._readers[index].execute_fetchall(query, args)  # type: ignore[return-value]
+        finally:
+            self._reader_load[index] -= 1
+
+
+class _KeptWriterTransaction(SQLiteTransaction):
+    """A transaction on the kept writer connection, which stays open after it."""
+
+    def __init__(self, engine: ConsultSQLiteEngine, kept: _KeptConnections) -> None:
+        super().__init__(engine, transaction_type=TransactionType.immediate)
+        self.kept = kept
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        return await self.kept.writer()
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        # SQLiteTransaction.__aexit__, less closing the connection.
+        if self._parent:
+            return exception is None
+        try:
+            if exception is not None:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except BaseException:
+            # A COMMIT or ROLLBACK that failed may leave the connection inside a
+            # transaction: it must not serve the next one.
+            await self.kept.drop_writer(self.connection)
+            raise
+        finally:
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
 
 
 class ConsultSQLiteEngine(SQLiteEngine):
-    """Piccolo's SQLite engine with durable, WAL-friendly connection settings."""
+    """Piccolo's SQLite engine with durable, WAL-friendly connection settings.
+
+    While the app runs (keep_connections() at start-up, release_connections() at
+    shutdown), queries on the app's event loop use its kept connections; anywhere
+    else (the CLI, scripts, other event loops) they open their own, as Piccolo does.
+    """
+
+    def __init__(self, path: str, **connection_kwargs: Any) -> None:
+        super().__init__(path=path, **connection_kwargs)
+        # Weak, so that a loop that ends without the app's shutdown takes its
+        # connections along (aiosqlite stops a collected connection's thread).
+        self._kept: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _KeptConnections] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def get_connection(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(**self.connection_kwargs)
@@ -31,6 +144,30 @@ class ConsultSQLiteEngine(SQLiteEngine):
             await connection.execute(pragma)
         return connection
 
+    async def keep_connections(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop not in self._kept:
+            kept = _KeptConnections(self)
+            await kept.open()
+            self._kept[loop] = kept
+
+    async def release_connections(self) -> None:
+        kept = self._kept.pop(asyncio.get_running_loop(), None)
+        if kept is not None:
+            await kept.close()
+
+    def _kept_here(self) -> _KeptConnections | None:
+        """This event loop's kept connections, if they are to the database in use."""
+        kept = self._kept.get(asyncio.get_running_loop())
+        return kept if kept is not None and kept.path == self.path else None
+
+    def writer_transaction(self) -> SQLiteTransaction:
+        """An IMMEDIATE transaction, on the kept writer connection when there is one."""
+        kept = self._kept_here()
+        if kept is not None:
+            return _KeptWriterTransaction(self, kept)
+        return self.transaction(transaction_type=TransactionType.immediate)
+
     async def _run_in_new_connection(
         self,
         query: str,
@@ -38,15 +175,33 @@ class ConsultSQLiteEngine(SQLiteEngine):
         query_type: str = "generic",
         table: Any = None,
     ) -> list[dict[str, Any]]:
+        # Outside a transaction. RETURNING (SQLite 3.35+) gives inserted keys, so
+        # Piccolo's fallback for older versions is not needed.
+        kept = self._kept_here()
+        if kept is not None:
+            return await kept.read(query, args or [])
         # Piccolo opens its own connection here; ours adds the durability pragmas.
-        # RETURNING (SQLite 3.35+) gives inserted keys, so no fallback is needed.
         connection = await self.get_connection()
         try:
-            async with connection.execute(query, args or []) as cursor:
-                await connection.commit()
-                return await cursor.fetchall()  # type: ignore[return-value]
+            rows = await connection.execute_fetchall(query, args or [])
+            await connection.commit()
+            return rows  # type: ignore[return-value]
         finally:
             await connection.close()
+
+    async def _run_in_existing_connection(
+        self,
+        connection: aiosqlite.Connection,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> list[dict[str, Any]]:
+        # One round trip to the connection's thread, where Piccolo makes three
+        # (execute, fetch, close the cursor) plus a PRAGMA foreign_keys before every
+        # query, which SQLite ignores inside a transaction (get_connection set it).
+        # Round trips count: a write transaction holds the write lock across them.
+        return await connection.execute_fetchall(query, args or [])  # type: ignore[return-value]
 
 
 def make_engine(settings: Settings) -> SQLiteEngine | PostgresEngine:
@@ -85,10 +240,124 @@ def _write_lock() -> asyncio.Lock:
 async def write_transaction() -> AsyncIterator[None]:
     """One short write transaction: IMMEDIATE on SQLite, a plain one on PostgreSQL."""
     engine = engine_finder()
-    if isinstance(engine, SQLiteEngine):
+    if isinstance(engine, ConsultSQLiteEngine):
+        async with _write_lock(), engine.writer_transaction():
+            yield
+    elif isinstance(engine, SQLiteEngine):
         async with _write_lock(), engine.transaction(transaction_type=TransactionType.immediate):
             yield
     else:
         assert engine is not None
         async with engine.transaction():
             yield
+
+
+# Errors that one item of a batch can cause by itself (a value the schema refuses).
+ITEM_ERRORS: tuple[type[Exception], ...] = (
+    sqlite3.IntegrityError,
+    sqlite3.DataError,
+    asyncpg.IntegrityConstraintViolationError,
+    asyncpg.DataError,
+)
+
+
+class GroupCommit(Generic[ItemT, ResultT]):
+    """Many small writes of one kind, stored together: one transaction per batch.
+
+    Each caller queues its item and waits for its turn. Whoever's turn it is writes
+    every item queued so far (up to max_batch) in one transaction, its own among
+    them; the others, finding their result already there, return at once. So while
+    one batch commits, the next one gathers: under load a process makes one
+    transaction (one fsync, one pass through the write lock) per batch rather than
+    per item, and a lone item is still written at once, on its own.
+
+    `write_batch` runs inside write_transaction() and returns one result per item,
+    in order. If a batch fails with one of ITEM_ERRORS, each of its items is written
+    again alone, in a transaction of its own, so that one bad item cannot fail the
+    others; any other failure (the disk, a lock) is every item's.
+
+    Never call write() inside write_transaction(): the batch waits for the write
+    lock its caller holds. Items are written by whichever caller holds the queue, so
+    a caller cancelled while queued may still have its item written by the next one.
+    """
+
+    def __init__(
+        self,
+        write_batch: Callable[[list[ItemT]], Awaitable[list[ResultT]]],
+        max_batch: int = 64,
+    ) -> None:
+        self._write_batch = write_batch
+        self._max_batch = max_batch
+        # Futures and locks belong to one event loop, so each loop has its own queue.
+        self._queues: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, _Queue[ItemT, ResultT]
+        ] = weakref.WeakKeyDictionary()
+
+    async def write(self, item: ItemT) -> ResultT:
+        queue = self._queue()
+        outcome: asyncio.Future[ResultT] = asyncio.get_running_loop().create_future()
+        queue.waiting.append((item, outcome))
+        async with queue.lock:
+            while not outcome.done():
+                if not queue.waiting:  # an unwritten item is queued while nobody writes
+                    raise RuntimeError("an item was lost from the write queue")
+                batch = queue.waiting[: self._max_batch]
+                del queue.waiting[: self._max_batch]
+                try:
+                    await self._write(batch)
+                except Exception as error:
+                    for _, other in batch:
+                        _settle(other, error=error)
+                except BaseException:
+                    # Cancelled mid-batch: hand what is unwritten to the next writer.
+                    queue.waiting[:0] = [pair for pair in batch if not pair[1].done()]
+                    raise
+        return outcome.result()
+
+    def _queue(self) -> _Queue[ItemT, ResultT]:
+        loop = asyncio.get_running_loop()
+        queue = self._queues.get(loop)
+        if queue is None:
+            queue = self._queues[loop] = _Queue()
+        return queue
+
+    async def _write(self, batch: list[tuple[ItemT, asyncio.Future[ResultT]]]) -> None:
+        try:
+            results = await self._in_transaction([item for item, _ in batch])
+        except ITEM_ERRORS:
+            if len(batch) > 1:
+                await self._write_one_by_one(batch)
+                return
+            raise
+        for (_, outcome), result in zip(batch, results, strict=True):
+            _settle(outcome, result=result)
+
+    async def _write_one_by_one(self, batch: list[tuple[ItemT, asyncio.Future[ResultT]]]) -> None:
+        for item, outcome in batch:
+            try:
+                (result,) = await self._in_transaction([item])
+            except Exception as error:
+                _settle(outcome, error=error)
+            else:
+                _settle(outcome, result=result)
+
+    async def _in_transaction(self, items: list[ItemT]) -> list[ResultT]:
+        async with write_transaction():
+            return await self._write_batch(items)
+
+
+@dataclass
+class _Queue(Generic[ItemT, ResultT]):
+    waiting: list[tuple[ItemT, asyncio.Future[ResultT]]] = field(default_factory=list)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+def _settle(
+    outcome: asyncio.Future[ResultT], result: Any = None, error: Exception | None = None
+) -> None:
+    if outcome.done():
+        return  # its caller was cancelled meanwhile
+    if error is None:
+        outcome.set_result(result)
+    else:
+        outcome.set_exception(error)

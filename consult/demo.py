@@ -7,13 +7,12 @@ responses are synthetic, drawn from a fixed seed so every machine gets the same.
 from __future__ import annotations
 
 import random
-import secrets
 from datetime import UTC, datetime, timedelta
 
 from consult.database import write_transaction
 from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
-from consult.settings import _var_dir
+from consult.settings import secret_in_var
 from consult.tables import ConsultationStatus, Role
 from surveys import services as surveys
 from surveys.services import NewOption
@@ -147,13 +146,9 @@ FREE_TEXT = {
 
 
 def _demo_password() -> str:
-    """The demo planner's password: made once per machine, kept in var/ (not committed)."""
-    path = _var_dir() / "demo_planner_password"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(12))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """The demo planner's password: made once per machine, kept in var/."""
+    # Short enough to type from the terminal; it guards demo data only.
+    return secret_in_var("demo_planner_password", random_bytes=12)
 
 
 def _sign_in_text(password: str) -> str:

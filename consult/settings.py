@@ -15,21 +15,23 @@ def _var_dir() -> Path:
     return Path(os.environ.get("CONSULT_VAR_DIR", PROJECT_ROOT / "var"))
 
 
+def secret_in_var(name: str, random_bytes: int = 32) -> str:
+    """A random secret made once per machine and kept in var/ (never committed)."""
+    path = _var_dir() / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(random_bytes))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
 def _secret_key() -> str:
     """The signing key: CONSULT_SECRET_KEY, or one generated once per machine.
 
-    Generated keys live in var/ (never committed) so that `make run` needs no set-up,
-    while production sets the variable so every worker shares one key.
+    A generated key lets `make run` need no set-up; production sets the variable so
+    that every worker shares one key.
     """
-    from_env = os.environ.get("CONSULT_SECRET_KEY")
-    if from_env:
-        return from_env
-    path = _var_dir() / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return os.environ.get("CONSULT_SECRET_KEY") or secret_in_var("secret_key")
 
 
 def _bool(name: str, default: bool) -> bool:

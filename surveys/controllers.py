@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
@@ -18,14 +17,11 @@ from consult.tables import Consultation
 from consult.web import form_lists, form_text, locale_of
 from surveys import services
 from surveys.flow import SurveySpec, parse_form
+from surveys.pages import blank_form_page, form_page, new_idempotency_key
 from surveys.question_types import N_, REGISTRY
 
 # A key we issued: URL-safe base64 of 24 random bytes. Anything else gets a new one.
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
-
-
-def new_idempotency_key() -> str:
-    return secrets.token_urlsafe(24)
 
 
 async def _open_survey(slug: str, survey_id: int) -> tuple[Consultation, SurveySpec]:
@@ -37,38 +33,19 @@ async def _open_survey(slug: str, survey_id: int) -> tuple[Consultation, SurveyS
     return consultation, spec
 
 
-def _form_page(
-    consultation: Consultation,
-    spec: SurveySpec,
-    key: str,
-    values: dict[str, Any] | None = None,
-    errors: dict[int, Any] | None = None,
-    status_code: int = 200,
-) -> Template:
-    return Template(
-        "surveys/respond.html",
-        context={
-            "consultation": consultation,
-            "survey": spec,
-            "idempotency_key": key,
-            "values": values or {},
-            "errors": errors or {},
-        },
-        status_code=status_code,
-    )
-
-
 class RespondController(Controller):
     """The resident's survey: a plain form, POST -> 303 -> thank-you page."""
 
     path = "/c/{slug:str}"
 
     @get("/surveys/{survey_id:int}", name="respond")
-    async def form(self, slug: str, survey_id: int) -> Template:
+    async def form(
+        self, request: Request[Any, Any, Any], slug: str, survey_id: int
+    ) -> Template | Response[str]:
         consultation, spec = await _open_survey(slug, survey_id)
         if not consultation.is_open:
             return Template("surveys/closed.html", context={"consultation": consultation})
-        return _form_page(consultation, spec, new_idempotency_key())
+        return blank_form_page(request, consultation, spec)
 
     @post("/surveys/{survey_id:int}", name="submit")
     async def submit(
@@ -81,9 +58,7 @@ class RespondController(Controller):
             key = new_idempotency_key()
         parsed = parse_form(spec, form_lists(form))
         if not parsed.is_valid:
-            return _form_page(
-                consultation, spec, key, dict(parsed.values), dict(parsed.errors), 422
-            )
+            return form_page(consultation, spec, key, dict(parsed.values), dict(parsed.errors), 422)
         try:
             await services.submit(spec, parsed.answers, key, locale_of(request))
         except services.ConsultationNotOpen:

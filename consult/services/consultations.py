@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from consult.cache import TimedCache
 from consult.database import write_transaction
 from consult.tables import Consultation, ConsultationStatus
 
@@ -54,17 +54,11 @@ async def by_id(consultation_id: int) -> Consultation | None:
 # moment (CONSULT_DEFINITION_CACHE_SECONDS) so that a busy survey does not read the
 # same row thousands of times. Status changes show everywhere within that moment,
 # and a submission checks the status again inside its transaction.
-_public_cache: dict[str, tuple[float, Consultation | None]] = {}
+_public_cache: TimedCache[str, Consultation | None] = TimedCache()
 
 
 async def public_by_slug(slug: str, ttl: float) -> Consultation | None:
-    now = time.monotonic()
-    hit = _public_cache.get(slug)
-    if hit and hit[0] > now:
-        return hit[1]
-    consultation = await by_slug(slug)
-    _public_cache[slug] = (now + ttl, consultation)
-    return consultation
+    return await _public_cache.get(slug, ttl, lambda: by_slug(slug))
 
 
 def forget_cached() -> None:
@@ -98,13 +92,3 @@ async def set_status(consultation: Consultation, status: ConsultationStatus) -> 
         )
     consultation.status = status.value
     forget_cached()
-
-
-async def status_of(consultation_id: int) -> str | None:
-    """The current status, read fresh (used inside a submission's transaction)."""
-    row = (
-        await Consultation.select(Consultation.status)
-        .where(Consultation.id == consultation_id)
-        .first()
-    )
-    return row["status"] if row else None

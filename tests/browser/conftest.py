@@ -38,9 +38,13 @@ def _database_url() -> str:
     return f"sqlite:///{engine_finder().path}"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium, with nothing that would call out to the internet."""
+    """Headless Debian Chromium, with nothing that would call out to the internet.
+
+    Per module: Playwright's sync API runs an event loop on the main thread while
+    it lives, and the other suites' asyncio.run() must not find one running.
+    """
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -57,8 +57,9 @@ def serving(database_url: str) -> Iterator[str]:
         [sys.executable, "-m", "consult.cli", "serve", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # Its log goes to this process's output, which pytest shows for a failed test.
+        stdout=None,
+        stderr=None,
     )
     try:
         _wait_until_healthy(base_url, server)
