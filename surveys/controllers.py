@@ -15,7 +15,7 @@ from consult.services import consultations
 from consult.settings import get_settings
 from consult.tables import Consultation
 from consult.web import form_lists, form_text, locale_of
-from surveys import services
+from surveys import services, submissions
 from surveys.flow import SurveySpec, parse_form
 from surveys.pages import blank_form_page, form_page, new_idempotency_key
 from surveys.question_types import N_, REGISTRY
@@ -60,8 +60,8 @@ class RespondController(Controller):
         if not parsed.is_valid:
             return form_page(consultation, spec, key, dict(parsed.values), dict(parsed.errors), 422)
         try:
-            await services.submit(spec, parsed.answers, key, locale_of(request))
-        except services.ConsultationNotOpen:
+            await submissions.submit(spec, parsed.answers, key, locale_of(request))
+        except submissions.ConsultationNotOpen:
             return Template(
                 "surveys/closed.html", context={"consultation": consultation}, status_code=409
             )

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from consult.cache import TimedCache
-from consult.database import GroupCommit, write_transaction
-from consult.tables import Consultation, ConsultationStatus
+from consult.database import write_transaction
 from surveys.flow import SurveySpec
-from surveys.question_types import AnswerValue, OptionSpec, QuestionSpec, get_type
-from surveys.tables import Answer, Channel, Option, Question, Response, Survey
+from surveys.question_types import OptionSpec, QuestionSpec, get_type
+from surveys.tables import Option, Question, Response, Survey
 
 
 class QuestionsLocked(Exception):
     """Questions cannot change once anybody has answered."""
-
-
-class ConsultationNotOpen(Exception):
-    pass
 
 
 async def surveys_of(consultation_id: int) -> list[Survey]:
@@ -168,151 +161,3 @@ async def cached_spec(survey_id: int, ttl: float) -> SurveySpec | None:
 
 def forget_cached() -> None:
     _spec_cache.clear()
-
-
-def _coarse_now() -> datetime:
-    """The submission time rounded down to the hour, so it cannot single anyone out."""
-    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-
-
-class _Stored(enum.Enum):
-    """What became of one submission."""
-
-    new = "new"
-    already = "already"  # the same form was stored before: nothing written
-    not_open = "not_open"  # the consultation closed meanwhile: nothing written
-
-
-@dataclass(frozen=True)
-class _Submission:
-    survey_id: int
-    consultation_id: int
-    answers: tuple[AnswerValue, ...]
-    idempotency_key: str
-    locale: str
-    channel: str
-
-
-async def submit(
-    survey: SurveySpec,
-    answers: Sequence[AnswerValue],
-    idempotency_key: str,
-    locale: str,
-    channel: Channel = Channel.web,
-) -> bool:
-    """Store one response and its answers, all or nothing, and only once.
-
-    Returns False when this form was already stored (a double tap or a retry),
-    in which case nothing is written. Submissions that arrive together are
-    written in one transaction (see GroupCommit), each of them whole or not at all.
-    """
-    stored = await _submissions.write(
-        _Submission(
-            survey_id=survey.id,
-            consultation_id=survey.consultation_id,
-            answers=tuple(answers),
-            idempotency_key=idempotency_key,
-            locale=locale,
-            channel=channel.value,
-        )
-    )
-    if stored is _Stored.not_open:
-        raise ConsultationNotOpen(survey.consultation_id)
-    return stored is _Stored.new
-
-
-async def _store(submissions: list[_Submission]) -> list[_Stored]:
-    """Write a batch inside one transaction: three statements for a batch of any
-    ordinary size (answers go 1,000 rows to an INSERT)."""
-    open_ids = await _open_consultation_ids({s.consultation_id for s in submissions})
-    # A double tap can put one form twice into a batch: the first copy counts.
-    first_with_key: dict[str, _Submission] = {}
-    for submission in submissions:
-        if submission.consultation_id in open_ids:
-            first_with_key.setdefault(submission.idempotency_key, submission)
-    response_ids = await _insert_responses(list(first_with_key.values()))
-    await _insert_answers(
-        [
-            (response_ids[s.idempotency_key], answer)
-            for s in first_with_key.values()
-            if s.idempotency_key in response_ids
-            for answer in s.answers
-        ]
-    )
-    outcomes: list[_Stored] = []
-    for submission in submissions:
-        key = submission.idempotency_key
-        if submission.consultation_id not in open_ids:
-            outcomes.append(_Stored.not_open)
-        elif first_with_key[key] is submission and key in response_ids:
-            outcomes.append(_Stored.new)
-        else:
-            outcomes.append(_Stored.already)
-    return outcomes
-
-
-async def _insert_responses(submissions: list[_Submission]) -> dict[str, int]:
-    """Insert the responses whose key is new; return their ids by key.
-
-    ON CONFLICT DO NOTHING skips a key stored before, even one that another worker
-    is storing at this moment (the UNIQUE index decides), so no look-up comes first.
-    """
-    if not submissions:
-        return {}
-    rows = (
-        await Response.insert(
-            *[
-                Response(
-                    survey=s.survey_id,
-                    channel=s.channel,
-                    locale=s.locale,
-                    submitted_at=_coarse_now(),
-                    idempotency_key=s.idempotency_key,
-                )
-                for s in submissions
-            ]
-        )
-        .on_conflict(target=Response.idempotency_key, action="DO NOTHING")
-        .returning(Response.id, Response.idempotency_key)
-    )
-    return {row["idempotency_key"]: row["id"] for row in rows}
-
-
-async def _open_consultation_ids(consultation_ids: set[int]) -> set[int]:
-    """Which of these consultations take answers now (read inside the transaction)."""
-    rows = await Consultation.select(Consultation.id).where(
-        Consultation.id.is_in(list(consultation_ids))
-        & (Consultation.status == ConsultationStatus.open.value)
-    )
-    return {row["id"] for row in rows}
-
-
-# Answer rows in one INSERT at most: well within both databases' limit on bound
-# parameters (SQLite 32766, PostgreSQL 32767).
-_ANSWER_ROWS_PER_INSERT = 1000
-_ANSWER_COLUMNS = (Answer.response, Answer.question, Answer.option, Answer.number, Answer.text)
-
-
-def _answers_insert_sql(row_count: int) -> str:
-    """INSERT INTO answer (...) VALUES ({}, ...), ...: Piccolo binds each {} per engine."""
-    columns = ", ".join(column._meta.db_column_name for column in _ANSWER_COLUMNS)
-    rows = ", ".join(["(" + ", ".join(["{}"] * len(_ANSWER_COLUMNS)) + ")"] * row_count)
-    # Only names from the table definition go into the text; every value is bound.
-    return f"INSERT INTO {Answer._meta.tablename} ({columns}) VALUES {rows}"  # noqa: S608
-
-
-def _answer_values(response_id: int, answer: AnswerValue) -> tuple[Any, ...]:
-    """One row's values, in the order of _ANSWER_COLUMNS."""
-    return (response_id, answer.question_id, answer.option_id, answer.number, answer.text)
-
-
-async def _insert_answers(rows: list[tuple[int, AnswerValue]]) -> None:
-    """Multi-row INSERTs written out: building an Answer object and its SQL for each
-    row cost more CPU than the rest of a submission together."""
-    for start in range(0, len(rows), _ANSWER_ROWS_PER_INSERT):
-        chunk = rows[start : start + _ANSWER_ROWS_PER_INSERT]
-        values = [value for row in chunk for value in _answer_values(*row)]
-        await Answer.raw(_answers_insert_sql(len(chunk)), *values)
-
-
-_submissions: GroupCommit[_Submission, _Stored] = GroupCommit(_store)

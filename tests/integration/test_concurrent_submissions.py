@@ -1,6 +1,6 @@
 """Submissions that arrive together: stored whole, once each, and one bad one alone.
 
-Resident submissions go through surveys.services.submit, which queues them into a
+Resident submissions go through surveys.submissions.submit, which queues them into a
 consult.database.GroupCommit: whatever is queued while a batch commits is written
 in the next batch, in one transaction. These tests send many submissions at once
 on the app's own event loop (so, on SQLite, through the app's kept writer, as real
@@ -95,11 +95,11 @@ async def _answer_count(survey_id: int) -> int:
 
 async def _submit_all(calls: Sequence[tuple]) -> list[object]:
     """Start every submission at once; each one's return value or exception, in order."""
-    from surveys import services
+    from surveys import submissions
 
     return await asyncio.gather(
         *[
-            services.submit(spec, answers, key, "en", *channel)
+            submissions.submit(spec, answers, key, "en", *channel)
             for spec, answers, key, *channel in calls
         ],
         return_exceptions=True,
@@ -183,8 +183,8 @@ def test_same_key_from_every_caller_at_once_returns_true_once(run, make_survey):
 
 
 def test_a_bad_submission_in_a_batch_fails_alone(run, make_survey):
-    from consult.database import ITEM_ERRORS
-    from surveys import services
+    from consult.group_commit import ITEM_ERRORS
+    from surveys import services, submissions
     from surveys.question_types import AnswerValue
 
     survey = make_survey("one-bad-apple")
@@ -213,13 +213,13 @@ def test_a_bad_submission_in_a_batch_fails_alone(run, make_survey):
 
     # Refused, not remembered: the same key can be sent again, corrected.
     fixed = form_answers(survey, spec, "Bad, fixed")
-    assert run(services.submit, spec, fixed, bad_key, "en") is True
+    assert run(submissions.submit, spec, fixed, bad_key, "en") is True
     assert stored(run, survey.survey_id)[bad_key] == answer_rows(fixed)
 
 
 def test_a_bad_submission_alone_raises_and_stores_nothing(run, make_survey):
-    from consult.database import ITEM_ERRORS
-    from surveys import services
+    from consult.group_commit import ITEM_ERRORS
+    from surveys import services, submissions
     from surveys.question_types import AnswerValue
 
     survey = make_survey("lone-bad-apple")
@@ -227,27 +227,27 @@ def test_a_bad_submission_alone_raises_and_stores_nothing(run, make_survey):
     bad = (AnswerValue(question_id=NO_SUCH_ID, number=1),)
 
     with pytest.raises(ITEM_ERRORS):
-        run(services.submit, spec, bad, new_key("lone-bad"), "en")
+        run(submissions.submit, spec, bad, new_key("lone-bad"), "en")
 
     assert stored(run, survey.survey_id) == {}
 
 
 def test_a_closed_consultation_stores_nothing(run, make_survey):
     from consult.tables import ConsultationStatus
-    from surveys import services
+    from surveys import services, submissions
 
     closed = make_survey("closed-alone", status=ConsultationStatus.closed)
     spec = run(services.load_spec, closed.survey_id)
 
-    with pytest.raises(services.ConsultationNotOpen):
-        run(services.submit, spec, form_answers(closed, spec, "Too late"), new_key("late"), "en")
+    with pytest.raises(submissions.ConsultationNotOpen):
+        run(submissions.submit, spec, form_answers(closed, spec, "Too late"), new_key("late"), "en")
 
     assert stored(run, closed.survey_id) == {}
 
 
 def test_closed_and_open_submissions_in_one_batch(run, make_survey, open_survey, spec):
     from consult.tables import ConsultationStatus
-    from surveys import services
+    from surveys import services, submissions
 
     closed = make_survey("closed-in-a-batch", status=ConsultationStatus.closed)
     closed_spec = run(services.load_spec, closed.survey_id)
@@ -264,7 +264,7 @@ def test_closed_and_open_submissions_in_one_batch(run, make_survey, open_survey,
     results = submit_all(run, calls)
 
     for position in (8, 4, 1):
-        assert isinstance(results.pop(position), services.ConsultationNotOpen)
+        assert isinstance(results.pop(position), submissions.ConsultationNotOpen)
     assert results == [True] * 6, results
     after = stored(run, open_survey.survey_id)
     assert set(after) == set(before) | set(on_time)
@@ -276,12 +276,12 @@ def test_closed_and_open_submissions_in_one_batch(run, make_survey, open_survey,
 def test_closing_a_consultation_stops_submissions(run, make_survey):
     from consult.services import consultations
     from consult.tables import ConsultationStatus
-    from surveys import services
+    from surveys import services, submissions
 
     survey = make_survey("closes-now")
     spec = run(services.load_spec, survey.survey_id)
     first = new_key("before-close")
-    assert run(services.submit, spec, form_answers(survey, spec, "In time"), first, "en") is True
+    assert run(submissions.submit, spec, form_answers(survey, spec, "In time"), first, "en") is True
 
     consultation = run(consultations.by_id, survey.consultation_id)
     run(consultations.set_status, consultation, ConsultationStatus.closed)
@@ -290,23 +290,25 @@ def test_closing_a_consultation_stops_submissions(run, make_survey):
         run, [(spec, form_answers(survey, spec, f"Late {i}"), new_key("after")) for i in range(5)]
     )
 
-    assert all(isinstance(r, services.ConsultationNotOpen) for r in results), results
+    assert all(isinstance(r, submissions.ConsultationNotOpen) for r in results), results
     assert set(stored(run, survey.survey_id)) == {first}
 
 
 def test_a_form_stored_earlier_and_sent_again_stores_nothing_new(run, open_survey, spec):
-    from surveys import services
+    from surveys import submissions
     from surveys.tables import Channel
 
     key = new_key("retry")
     original = form_answers(open_survey, spec, "First version")
-    assert run(services.submit, spec, original, key, "en") is True
+    assert run(submissions.submit, spec, original, key, "en") is True
     before = stored(run, open_survey.survey_id)
     answers_before = run(_answer_count, open_survey.survey_id)
 
     # Sent again later, alone and then among others: never stored a second time, and
     # the first version's answers stay as they were.
-    assert run(services.submit, spec, form_answers(open_survey, spec, "Edited"), key, "en") is False
+    assert (
+        run(submissions.submit, spec, form_answers(open_survey, spec, "Edited"), key, "en") is False
+    )
     others = {new_key("other"): form_answers(open_survey, spec, f"Other {i}") for i in range(4)}
     calls = [(spec, answers, k) for k, answers in others.items()]
     calls.insert(2, (spec, form_answers(open_survey, spec, "Edited again"), key, Channel.kiosk))
@@ -377,7 +379,7 @@ async def _write_all(group, keys: Sequence[str]) -> list[object]:
 
 
 def test_items_written_together_share_transactions_and_get_their_own_results(run, open_survey):
-    from consult.database import GroupCommit
+    from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
     group = GroupCommit(recorder)
@@ -396,7 +398,7 @@ def test_items_written_together_share_transactions_and_get_their_own_results(run
 
 
 def test_batches_are_no_larger_than_max_batch(run, open_survey):
-    from consult.database import GroupCommit
+    from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
     group = GroupCommit(recorder, max_batch=8)
@@ -413,7 +415,7 @@ def test_batches_are_no_larger_than_max_batch(run, open_survey):
 
 
 def test_an_item_error_fails_only_its_own_item(run, open_survey):
-    from consult.database import ITEM_ERRORS, GroupCommit
+    from consult.group_commit import ITEM_ERRORS, GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
     group = GroupCommit(recorder)
@@ -437,7 +439,7 @@ def test_an_item_error_fails_only_its_own_item(run, open_survey):
 
 
 def test_any_other_error_fails_the_whole_batch_and_stores_none_of_it(run, open_survey):
-    from consult.database import GroupCommit
+    from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
     group = GroupCommit(recorder)
@@ -475,7 +477,7 @@ async def _cancel_the_writer(group, recorder, keys: list[str]) -> tuple[list[obj
 
 
 def test_a_writer_cancelled_mid_batch_hands_the_others_items_on(run, open_survey):
-    from consult.database import GroupCommit
+    from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
     group = GroupCommit(recorder)
@@ -514,7 +516,7 @@ async def _cancel_a_waiter(group, recorder, keys: list[str]) -> list[object]:
 
 
 def test_a_caller_cancelled_while_queued_does_not_hold_up_the_rest(run, open_survey):
-    from consult.database import GroupCommit
+    from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
     group = GroupCommit(recorder)
