@@ -92,7 +92,8 @@ async def _builder_page(
 ) -> Template:
     surveys = await services.surveys_of(consultation.id)
     specs = [await services.load_spec(survey.id) for survey in surveys]
-    locked = {survey.id: await services.has_answers(survey.id) for survey in surveys}
+    answered = await services.answered_survey_ids(consultation.id)
+    locked = {survey.id: survey.id in answered for survey in surveys}
     return Template(
         "staff/consultation.html",
         context={

@@ -48,6 +48,16 @@ async def has_answers(survey_id: int) -> bool:
     return await Response.exists().where(Response.survey == survey_id)
 
 
+async def answered_survey_ids(consultation_id: int) -> set[int]:
+    """Which of a consultation's surveys have answers (and so fixed questions)."""
+    rows = (
+        await Response.select(Response.survey)
+        .where(Response.survey.consultation == consultation_id)
+        .distinct()
+    )
+    return {row["survey"] for row in rows}
+
+
 async def add_question(
     survey_id: int,
     type_key: str,

@@ -112,6 +112,17 @@ def post_form(client: TestClient, page: str, action: str, data: dict[str, Any]) 
     )
 
 
+def send_survey(client: TestClient, url: str, answers: dict[str, Any], page: str = "") -> Any:
+    """Send the survey form of `page` (the page as served now, if not given): its
+    CSRF token and idempotency key, with `answers`."""
+    html = page or client.get(url).text
+    return client.post(
+        url,
+        data={"_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html), **answers},
+        follow_redirects=False,
+    )
+
+
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Any:
     return post_form(
         client, "/staff/login", "/staff/login", {"username": username, "password": password}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures import csrf_token, idempotency_key
+from tests.fixtures import idempotency_key, send_survey
 
 
 @pytest.fixture
@@ -38,16 +38,7 @@ def test_every_visitor_gets_a_key_of_their_own_and_each_form_can_be_sent(
     }
     before = run(response_count, survey.survey_id)
     for page in (first, second):
-        sent = client.post(
-            survey.url,
-            data={
-                "_csrf_token": csrf_token(page),
-                "idempotency_key": idempotency_key(page),
-                **answers,
-            },
-            follow_redirects=False,
-        )
-        assert sent.status_code == 303
+        assert send_survey(client, survey.url, answers, page=page).status_code == 303
     assert run(response_count, survey.survey_id) == before + 2
 
 

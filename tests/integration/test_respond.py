@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.fixtures import csrf_token, idempotency_key, post_form
+from tests.fixtures import csrf_token, idempotency_key, post_form, send_survey
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +33,7 @@ def valid_answers(survey) -> dict[str, object]:
 
 
 def submit(client, survey, answers: dict[str, object]):
-    html = client.get(survey.url).text
-    return client.post(
-        survey.url,
-        data={"_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html), **answers},
-        follow_redirects=False,
-    )
+    return send_survey(client, survey.url, answers)
 
 
 def test_home_lists_open_consultations_only(client, survey, make_survey):
@@ -234,15 +229,7 @@ def test_a_closed_consultation_takes_no_answers(client, run, make_survey):
     html = client.get(closing.url).text
     consultation = run(consultations.by_id, closing.consultation_id)
     run(consultations.set_status, consultation, ConsultationStatus.closed)
-    late = client.post(
-        closing.url,
-        data={
-            "_csrf_token": csrf_token(html),
-            "idempotency_key": idempotency_key(html),
-            **valid_answers(closing),
-        },
-        follow_redirects=False,
-    )
+    late = send_survey(client, closing.url, valid_answers(closing), page=html)
     assert late.status_code == 409
     assert "closed" in late.text
     assert response_count(run, closing.survey_id) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures import PASSWORD, csrf_token, post_form, sign_in
+from tests.fixtures import PASSWORD, csrf_token, post_form, send_survey, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +171,7 @@ def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
     page = client.get(detail_url)
     assert "Do you feel safe at school?" in page.text
     assert "Prefer not to say" in page.text
+    assert "its questions can no longer change" not in page.text
 
     opened = post_form(client, detail_url, f"{detail_url}/status", {"status": "open"})
     assert opened.status_code == 303
@@ -181,18 +182,7 @@ def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
     safe_q = spec.questions[0]
     form_url = f"/c/oslo-youth/surveys/{survey_id}"
     for choice in [0, 0, 0, 0, 0, 1]:
-        html = client.get(form_url).text
-        from tests.fixtures import idempotency_key
-
-        sent = client.post(
-            form_url,
-            data={
-                "_csrf_token": csrf_token(html),
-                "idempotency_key": idempotency_key(html),
-                safe_q.field_name: str(safe_q.options[choice].id),
-            },
-            follow_redirects=False,
-        )
+        sent = send_survey(client, form_url, {safe_q.field_name: str(safe_q.options[choice].id)})
         assert sent.status_code == 303
 
     results = client.get(f"/staff/surveys/{survey_id}/results")
@@ -207,7 +197,8 @@ def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
     assert "not shown" in yes_row
     assert ">5<" not in yes_row
 
-    # Once answered, questions are locked.
+    # Once answered, questions are locked, and the builder says so.
+    assert "its questions can no longer change" in client.get(detail_url).text
     locked = post_form(
         client, detail_url, add_url, {"type": "long_text", "text": "A late question"}
     )
@@ -216,27 +207,18 @@ def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
 
 
 def test_percentages_are_shown_for_groups_of_k_or_more(planner_client, run, make_survey):
-    from tests.fixtures import idempotency_key
 
     survey = make_survey("vantaa-clubs")
     single = survey.question_ids["single"]
     scale = survey.question_ids["scale"]
     yes, no, _unsure = survey.option_ids["single"]
     for choice in [yes] * 6 + [no] * 5:
-        html = planner_client.get(survey.url).text
-        assert (
-            planner_client.post(
-                survey.url,
-                data={
-                    "_csrf_token": csrf_token(html),
-                    "idempotency_key": idempotency_key(html),
-                    f"q{single}": str(choice),
-                    f"q{scale}": str(survey.option_ids["scale"][0]),
-                },
-                follow_redirects=False,
-            ).status_code
-            == 303
+        sent = send_survey(
+            planner_client,
+            survey.url,
+            {f"q{single}": str(choice), f"q{scale}": str(survey.option_ids["scale"][0])},
         )
+        assert sent.status_code == 303
     page = planner_client.get(f"/staff/surveys/{survey.survey_id}/results").text
     assert "11 responses" in page
     yes_row = page.split(">Yes</th>", 1)[1].split("</tr>", 1)[0]
