@@ -112,7 +112,7 @@ class ResultsController(Controller):
                 _("Submitted (hour)"),
                 _("Channel"),
                 _("Language"),
-                *(f"{q.position}. {q.text}" for q in spec.questions),
+                *services.response_header(spec),
             ),
             response_rows=rows,
         )

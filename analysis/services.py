@@ -22,11 +22,21 @@ class OptionResult:
 
 
 @dataclass(frozen=True)
+class StatementResult:
+    """One statement of a matrix: its options' counts, suppressed like a question's."""
+
+    text: str
+    answered: int | None
+    options: tuple[OptionResult, ...]
+
+
+@dataclass(frozen=True)
 class QuestionResult:
     question: QuestionSpec
     answered: int | None  # respondents who answered; None when below k
     options: tuple[OptionResult, ...]
     k: int
+    statements: tuple[StatementResult, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,38 +74,76 @@ async def _answered_counts(survey_id: int) -> dict[int, int]:
     return {row["question"]: row["n"] for row in rows}
 
 
+async def _statement_counts(survey_id: int) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+    """((statement, option) -> responses choosing it, statement -> responses rating it)."""
+    rows = (
+        await Answer.select(Answer.statement, Answer.option, Count(Answer.id, alias="n"))
+        .where((Answer.question.survey == survey_id) & Answer.statement.is_not_null() & _COMPLETE)
+        .group_by(Answer.statement, Answer.option)
+    )
+    cells = {(row["statement"], row["option"]): row["n"] for row in rows}
+    answered: dict[int, int] = {}
+    for (statement, _option), count in cells.items():
+        answered[statement] = answered.get(statement, 0) + count
+    return cells, answered
+
+
+def _option_results(
+    question: QuestionSpec, counts: dict[int, int], answered: int, k: int
+) -> tuple[OptionResult, ...]:
+    shown = suppress({option.id: counts.get(option.id, 0) for option in question.options}, k)
+    return tuple(
+        OptionResult(
+            option_id=option.id,
+            label=option.label,
+            count=shown[option.id],
+            percent=(
+                None
+                if shown[option.id] is None or not answered
+                else 100.0 * (shown[option.id] or 0) / answered
+            ),
+        )
+        for option in question.options
+    )
+
+
 async def survey_results(survey: SurveySpec, k: int) -> SurveyResults:
-    """Every choice question's counts and percentages, with small cells hidden."""
+    """Every choice question's counts and percentages (a matrix's per statement),
+    with small cells hidden."""
     total = await response_count(survey.id)
     option_counts = await _option_counts(survey.id)
     answered_counts = await _answered_counts(survey.id)
+    statement_cells, statement_answered = await _statement_counts(survey.id)
     questions = []
     for question in survey.questions:
         question_k = threshold(k, question.special_category)
         answered = answered_counts.get(question.id, 0)
-        shown = suppress(
-            {option.id: option_counts.get(option.id, 0) for option in question.options},
-            question_k,
-        )
-        options = tuple(
-            OptionResult(
-                option_id=option.id,
-                label=option.label,
-                count=shown[option.id],
-                percent=(
-                    None
-                    if shown[option.id] is None or not answered
-                    else 100.0 * (shown[option.id] or 0) / answered
+        statements = tuple(
+            StatementResult(
+                text=statement.text,
+                answered=(
+                    statement_answered.get(statement.id, 0)
+                    if total_is_safe(statement_answered.get(statement.id, 0), question_k)
+                    else None
+                ),
+                options=_option_results(
+                    question,
+                    {o.id: statement_cells.get((statement.id, o.id), 0) for o in question.options},
+                    statement_answered.get(statement.id, 0),
+                    question_k,
                 ),
             )
-            for option in question.options
+            for statement in question.statements
         )
         questions.append(
             QuestionResult(
                 question=question,
                 answered=answered if total_is_safe(answered, question_k) else None,
-                options=options,
+                options=()
+                if statements
+                else _option_results(question, option_counts, answered, question_k),
                 k=question_k,
+                statements=statements,
             )
         )
     return SurveyResults(responses=total, questions=tuple(questions))
@@ -113,7 +161,13 @@ async def response_rows(survey: SurveySpec) -> AsyncIterator[tuple[object, ...]]
     )
     answers = (
         await Answer.select(
-            Answer.response, Answer.question, Answer.option, Answer.number, Answer.text
+            Answer.response,
+            Answer.question,
+            Answer.option,
+            Answer.number,
+            Answer.text,
+            Answer.statement,
+            Answer.rank,
         )
         .where((Answer.question.survey == survey.id) & _COMPLETE)
         .order_by(Answer.response)
@@ -127,6 +181,8 @@ async def response_rows(survey: SurveySpec) -> AsyncIterator[tuple[object, ...]]
                 option_id=row["option"],
                 number=row["number"],
                 text=row["text"],
+                statement_id=row["statement"],
+                rank=row["rank"],
             )
         )
     for number, response in enumerate(responses, start=1):
@@ -139,5 +195,14 @@ async def response_rows(survey: SurveySpec) -> AsyncIterator[tuple[object, ...]]
         ]
         for question in survey.questions:
             mine = [answer for answer in given if answer.question_id == question.id]
-            cells.append(question.kind.export_text(question, mine) if mine else "")
+            cells.extend(question.kind.export_cells(question, mine))
         yield tuple(cells)
+
+
+def response_header(survey: SurveySpec) -> tuple[str, ...]:
+    """One heading per export column of every question, in order."""
+    return tuple(
+        f"{question.position}. {question.text}" + (f" – {sub}" if sub else "")
+        for question in survey.questions
+        for sub in question.kind.export_columns(question)
+    )

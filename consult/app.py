@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from litestar import Litestar, Response
+from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import (
@@ -27,12 +28,19 @@ from consult.controllers.health import healthz
 from consult.controllers.public import PublicController
 from consult.controllers.staff import SignInController, StaffController
 from consult.database import ConsultSQLiteEngine
-from consult.settings import PROJECT_ROOT, Settings, get_settings
-from consult.templating import make_template_engine
-from surveys.controllers import RespondController, SurveyBuilderController
+from consult.settings import Settings, get_settings
+from consult.templating import STATIC_DIR, make_template_engine
+from surveys.controllers import (
+    LeaveController,
+    QuestionController,
+    RespondController,
+    SurveyBuilderController,
+)
 
-STATIC_DIR = PROJECT_ROOT / "consult" / "static"
 SQLITE_SWITCH_INTERVAL_S = 0.001
+# Static files are addressed with a digest of their content (static_url), so a
+# browser may keep them for a year: a changed file has a new address.
+STATIC_CACHE = CacheControlHeader(max_age=365 * 24 * 60 * 60, public=True, immutable=True)
 
 # Everything a page needs comes from this origin; nothing may leak a resident's
 # address to a third party, and the survey's address is not sent on as a referrer.
@@ -50,6 +58,10 @@ SECURITY_HEADERS = {
 async def _security_headers(response: Response[Any]) -> Response[Any]:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    # Pages hold a resident's answers or a planner's data: no browser or proxy
+    # keeps a copy (Back after the quick exit then has nothing to show). Static
+    # files set their own long-lived header.
+    response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -98,16 +110,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
             healthz,
             PublicController,
             RespondController,
+            LeaveController,
             SignInController,
             StaffController,
             SurveyBuilderController,
+            QuestionController,
             ResultsController,
             create_static_files_router(
-                path="/static",
-                directories=[STATIC_DIR],
-                cache_control=CacheControlHeader(max_age=86400, public=True),
+                path="/static", directories=[STATIC_DIR], cache_control=STATIC_CACHE
             ),
         ],
+        # Text compresses to a quarter or less: the first survey page on a slow
+        # phone network is then a few kilobytes, htmx included.
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=500, gzip_compress_level=6
+        ),
         template_config=TemplateConfig(instance=make_template_engine()),
         middleware=[session.middleware],
         csrf_config=csrf,

@@ -1,4 +1,4 @@
-"""The `consult` command: serve, migrate, demo, createuser."""
+"""The `consult` command: serve, migrate, demo, purge, createuser."""
 
 from __future__ import annotations
 
@@ -50,6 +50,12 @@ def _demo() -> None:
     print(asyncio.run(load_demo()))
 
 
+def _purge() -> None:
+    from surveys.drafts import purge_expired
+
+    print(f"Deleted {asyncio.run(purge_expired())} expired drafts.")
+
+
 def _createuser(args: argparse.Namespace) -> None:
     from consult.services.staff import create_user
     from consult.tables import Role
@@ -69,6 +75,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--port", type=int)
     commands.add_parser("migrate", help="apply the committed database migrations")
     commands.add_parser("demo", help="load the Reykjavik demo consultation (once)")
+    commands.add_parser(
+        "purge", help="delete expired drafts of unfinished answers (run daily, e.g. from cron)"
+    )
     user = commands.add_parser("createuser", help="create a staff user")
     user.add_argument("username")
     user.add_argument("--role", choices=["admin", "planner", "facilitator"], default="planner")
@@ -79,6 +88,8 @@ def main(argv: list[str] | None = None) -> None:
         _migrate()
     elif args.command == "demo":
         _demo()
+    elif args.command == "purge":
+        _purge()
     elif args.command == "createuser":
         _createuser(args)
 

@@ -1,7 +1,10 @@
 """The demo consultation: Reykjavik asks whether it needs a strategy against hate.
 
 Loaded by `consult demo` (and `make run`); loading twice changes nothing. The
-responses are synthetic, drawn from a fixed seed so every machine gets the same.
+survey shows the whole journey: consent, one question per page, display
+conditions, a matrix, a ranking, check your answers and the quick exit. The
+responses are synthetic, drawn from a fixed seed so every machine gets the same,
+and go through the same parser as a resident's answers.
 """
 
 from __future__ import annotations
@@ -14,111 +17,189 @@ from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
 from consult.settings import secret_in_var
 from consult.tables import ConsultationStatus, Role
+from surveys import builder
 from surveys import services as surveys
-from surveys.services import NewOption
+from surveys.definition import (
+    SCHEMA_ID,
+    ConditionDefinition,
+    OptionDefinition,
+    QuestionDefinition,
+    SurveyDefinition,
+    check_definition,
+)
+from surveys.flow import Journey, SurveySpec
+from surveys.question_types import QuestionSpec
+from surveys.submissions import answer_row_values, answers_insert_sql
 from surveys.tables import Answer, Response
 
 DEMO_SLUG = "reykjavik-needs-assessment"
 DEMO_PLANNER = "planner"
 DEMO_RESPONSES = 300
 SEED = 2026
+# A neutral site for "Exit this page": the Icelandic Met Office's forecast.
+DEMO_EXIT_URL = "https://www.vedur.is/"
 
-# (type, text, help, required, options); the last option of a choice list may be
-# "Prefer not to say", which the builder flags.
-QUESTIONS: list[tuple[str, str, str, bool, list[str]]] = [
-    (
-        "scale",
-        "How safe do you feel in your neighbourhood after dark?",
-        "",
-        True,
-        ["Very unsafe", "Fairly unsafe", "Neither safe nor unsafe", "Fairly safe", "Very safe"],
+
+def _options(
+    *labels: str, other: str = "", prefer_not: bool = False, dont_know: bool = False
+) -> list[OptionDefinition]:
+    options = [OptionDefinition(label) for label in labels]
+    if dont_know:
+        options.append(OptionDefinition("Don't know", dont_know=True))
+    if other:
+        options.append(OptionDefinition(other, other=True))
+    if prefer_not:
+        options.append(OptionDefinition("Prefer not to say", prefer_not_to_say=True))
+    return options
+
+
+SAW_HATE = ConditionDefinition(
+    question="seen_hate", operator="any_of", options=["Yes, often", "Yes, sometimes"]
+)
+TRUST = ("No trust at all", "Little trust", "Some trust", "Much trust", "Complete trust")
+
+DEFINITION = SurveyDefinition(
+    schema=SCHEMA_ID,
+    title="Safety, hate and what the city should do",
+    intro=(
+        "Twelve short questions about feeling safe, hate speech and what Reykjavik "
+        "should do. Skip any question marked ‘optional’."
     ),
-    (
-        "single_choice",
-        "In the last 12 months, have you seen or heard hate speech in Reykjavik?",
-        "This includes online, in the street, at school or at work.",
-        True,
-        ["Yes, often", "Yes, sometimes", "No", "Not sure"],
+    consent_text=(
+        "Your answers are anonymous: we do not ask for your name and do not keep your "
+        "internet address. Taking part is voluntary and you can stop at any time. By "
+        "continuing you agree that the city may use your answers to plan its work "
+        "against hate. Results never show groups of fewer than five people."
     ),
-    (
-        "multiple_choice",
-        "Where did you see or hear it?",
-        "Select all that apply.",
-        False,
-        [
-            "Online or on social media",
-            "In the street or on public transport",
-            "At school or work",
-            "At sports or leisure activities",
-            "Somewhere else",
-            "Prefer not to say",
-        ],
-    ),
-    (
-        "single_choice",
-        "Did you or anyone report it?",
-        "",
-        False,
-        ["Yes, to the police", "Yes, to someone else", "No", "Prefer not to say"],
-    ),
-    (
-        "scale",
-        "How much do you trust the police to act on hate crime?",
-        "",
-        True,
-        ["No trust at all", "Little trust", "Some trust", "Much trust", "Complete trust"],
-    ),
-    (
-        "multiple_choice",
-        "Which groups do you think are targeted most in Reykjavik?",
-        "Select all that apply.",
-        False,
-        [
-            "Immigrants and refugees",
-            "Muslims",
-            "Jews",
-            "LGBTQI+ people",
-            "Disabled people",
-            "Women",
-            "Prefer not to say",
-        ],
-    ),
-    (
-        "scale",
-        "Does Reykjavik need a strategy against violent extremism and hate?",
-        "",
-        True,
-        ["Definitely not", "Probably not", "Not sure", "Probably yes", "Definitely yes"],
-    ),
-    (
-        "multiple_choice",
-        "Which organisations could best reach people at risk?",
-        "Select all that apply.",
-        False,
-        [
-            "Youth clubs",
-            "Sports clubs",
-            "Religious communities",
-            "Cultural associations",
-            "Schools",
-            "Local businesses",
-        ],
-    ),
-    (
-        "single_choice",
-        "Your age group",
-        "",
-        False,
-        ["Under 18", "18 to 29", "30 to 44", "45 to 64", "65 or over", "Prefer not to say"],
-    ),
-    (
-        "long_text",
-        "What should the city do first?",
-        "Do not write your name or anything that could identify you.",
-        False,
-        [],
-    ),
-]
+    questions=[
+        QuestionDefinition(
+            key="feel_safe",
+            type="scale",
+            text="How safe do you feel in your neighbourhood after dark?",
+            required=True,
+            options=_options(
+                "Very unsafe",
+                "Fairly unsafe",
+                "Neither safe nor unsafe",
+                "Fairly safe",
+                "Very safe",
+                dont_know=True,
+            ),
+        ),
+        QuestionDefinition(
+            key="seen_hate",
+            type="single_choice",
+            text="In the last 12 months, have you seen or heard hate speech in Reykjavik?",
+            help="This includes online, in the street, at school or at work.",
+            required=True,
+            options=_options("Yes, often", "Yes, sometimes", "No", "Not sure"),
+        ),
+        QuestionDefinition(
+            key="where_hate",
+            type="multiple_choice",
+            text="Where did you see or hear it?",
+            help="Select all that apply.",
+            options=_options(
+                "Online or on social media",
+                "In the street or on public transport",
+                "At school or work",
+                "At sports or leisure activities",
+                other="Somewhere else",
+                prefer_not=True,
+            ),
+            show_if=SAW_HATE,
+        ),
+        QuestionDefinition(
+            key="reported",
+            type="single_choice",
+            text="Did you or anyone report it?",
+            options=_options("Yes, to the police", "Yes, to someone else", "No", prefer_not=True),
+            show_if=SAW_HATE,
+        ),
+        QuestionDefinition(
+            key="trust",
+            type="matrix",
+            text="How much do you trust each of these to act on hate crime?",
+            statements=["The police", "The city", "Schools", "Community organisations"],
+            options=_options(*TRUST, dont_know=True),
+        ),
+        QuestionDefinition(
+            key="targeted_groups",
+            type="multiple_choice",
+            text="Which groups do you think are targeted most in Reykjavik?",
+            help="Select all that apply.",
+            options=_options(
+                "Immigrants and refugees",
+                "Muslims",
+                "Jews",
+                "LGBTQI+ people",
+                "Disabled people",
+                "Women",
+                prefer_not=True,
+            ),
+        ),
+        QuestionDefinition(
+            key="needs_strategy",
+            type="scale",
+            text="Does Reykjavik need a strategy against violent extremism and hate?",
+            required=True,
+            options=_options(
+                "Definitely not", "Probably not", "Not sure", "Probably yes", "Definitely yes"
+            ),
+        ),
+        QuestionDefinition(
+            key="priorities",
+            type="ranking",
+            text="What should the city do first?",
+            help="Choose up to three.",
+            max_choices=3,
+            options=_options(
+                "More youth workers in the evenings",
+                "Teach about online hate in schools",
+                "Make reporting easier",
+                "Support people who were targeted",
+                "Work with community organisations",
+                "Safer streets and bus stops",
+            ),
+        ),
+        QuestionDefinition(
+            key="reach_at_risk",
+            type="multiple_choice",
+            text="Which organisations could best reach people at risk?",
+            help="Select all that apply.",
+            options=_options(
+                "Youth clubs",
+                "Sports clubs",
+                "Religious communities",
+                "Cultural associations",
+                "Schools",
+                "Local businesses",
+            ),
+        ),
+        QuestionDefinition(
+            key="age_band",
+            type="single_choice",
+            text="Your age group",
+            options=_options(
+                "Under 18", "18 to 29", "30 to 44", "45 to 64", "65 or over", prefer_not=True
+            ),
+        ),
+        QuestionDefinition(
+            key="years_in_city",
+            type="number",
+            text="How many years have you lived in Reykjavik?",
+            min_number=0,
+            max_number=120,
+            unit="years",
+        ),
+        QuestionDefinition(
+            key="anything_else",
+            type="long_text",
+            text="Is there anything else the city should know?",
+            help="Do not write your name or anything that could identify you.",
+        ),
+    ],
+)
 
 FREE_TEXT = {
     "en": [
@@ -164,54 +245,60 @@ def _weighted(rng: random.Random, count: int, lean: float) -> int:
     return rng.choices(range(count), weights=weights)[0]
 
 
+def _plain(question: QuestionSpec) -> list[str]:
+    return [str(option.id) for option in question.options if not option.is_special]
+
+
+def _synthetic_form(rng: random.Random, survey: SurveySpec, locale: str) -> dict[str, list[str]]:
+    """What one synthetic resident would post: an answer to most questions."""
+    form: dict[str, list[str]] = {}
+    for question in survey.questions:
+        if not question.required and rng.random() < 0.25:
+            continue
+        plain = _plain(question)
+        if question.type in ("scale", "single_choice"):
+            form[question.field_name] = [plain[_weighted(rng, len(plain), 0.7)]]
+        elif question.type == "multiple_choice":
+            form[question.field_name] = rng.sample(plain, rng.randint(1, min(3, len(plain))))
+        elif question.type == "matrix":
+            for statement in question.statements:
+                form[question.statement_field(statement)] = [rng.choice(plain)]
+        elif question.type == "ranking":
+            chosen = rng.sample(question.options, question.max_choices or 3)
+            for place, option in enumerate(chosen, start=1):
+                form[question.rank_field(option)] = [str(place)]
+        elif question.type == "number":
+            form[question.field_name] = [str(rng.randint(0, 40))]
+        elif rng.random() < 0.6:
+            form[question.field_name] = [rng.choice(FREE_TEXT[locale])]
+    return form
+
+
 async def _synthetic_responses(survey_id: int) -> None:
-    spec = await surveys.load_spec(survey_id)
-    assert spec is not None
+    survey = await surveys.load_spec(survey_id)
+    assert survey is not None
     rng = random.Random(SEED)
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=20)
     async with write_transaction():
         for number in range(DEMO_RESPONSES):
             locale = rng.choices(["en", "is", "pl"], weights=[5, 4, 2])[0]
+            # The same parser as a resident's answers: hidden questions are dropped.
+            parsed = Journey(survey, _synthetic_form(rng, survey, locale)).parse_all()
+            assert parsed.is_valid, parsed.errors
             inserted = await Response.insert(
                 Response(
-                    survey=spec.id,
+                    survey=survey.id,
                     channel=rng.choices(["web", "kiosk", "paper"], weights=[8, 2, 1])[0],
                     locale=locale,
                     submitted_at=start + timedelta(hours=rng.randrange(20 * 24)),
                     idempotency_key=f"demo-{number:05d}",
+                    consent_version=survey.consent_version,
                 )
             )
             response_id = inserted[0]["id"]
-            rows: list[Answer] = []
-            for question in spec.questions:
-                if not question.required and rng.random() < 0.25:
-                    continue
-                if question.type in ("scale", "single_choice"):
-                    option = question.options[_weighted(rng, len(question.options), 0.7)]
-                    rows.append(
-                        Answer(
-                            response=response_id,
-                            question=question.id,
-                            option=option.id,
-                            number=option.position if question.type == "scale" else None,
-                        )
-                    )
-                elif question.type == "multiple_choice":
-                    plain = [o for o in question.options if not o.is_prefer_not_to_say]
-                    for option in rng.sample(plain, rng.randint(1, min(3, len(plain)))):
-                        rows.append(
-                            Answer(response=response_id, question=question.id, option=option.id)
-                        )
-                elif rng.random() < 0.6:
-                    rows.append(
-                        Answer(
-                            response=response_id,
-                            question=question.id,
-                            text=rng.choice(FREE_TEXT[locale]),
-                        )
-                    )
-            if rows:
-                await Answer.insert(*rows)
+            if parsed.answers:
+                values = [v for a in parsed.answers for v in answer_row_values(response_id, a)]
+                await Answer.raw(answers_insert_sql(len(parsed.answers)), *values)
 
 
 async def load_demo() -> str:
@@ -237,27 +324,11 @@ async def load_demo() -> str:
                 "two years after the consultation closes."
             ),
             minutes_to_complete=8,
+            sensitive=True,
+            exit_url=DEMO_EXIT_URL,
         )
     )
-    survey = await surveys.create_survey(
-        consultation.id,
-        "Safety, hate and what the city should do",
-        "Ten short questions. You can skip any question that is not marked as required.",
-        "Your answers are anonymous. By sending them you agree that the city may use them "
-        "to plan its work against hate.",
-    )
-    for type_key, text, help_text, required, labels in QUESTIONS:
-        await surveys.add_question(
-            survey.id,
-            type_key,
-            text,
-            help_text,
-            required,
-            [
-                NewOption(label, is_prefer_not_to_say=label == "Prefer not to say")
-                for label in labels
-            ],
-        )
+    survey_id = await builder.import_definition(consultation.id, check_definition(DEFINITION))
     await consultations.set_status(consultation, ConsultationStatus.open)
-    await _synthetic_responses(survey.id)
+    await _synthetic_responses(survey_id)
     return _sign_in_text(password)

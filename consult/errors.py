@@ -19,7 +19,7 @@ from litestar.response import Redirect, Response, Template
 from litestar.types import Empty
 from litestar.utils.scope.state import ScopeState
 
-from surveys.question_types import N_
+from consult.i18n import N_
 
 logger = logging.getLogger("consult")
 

@@ -14,6 +14,15 @@ SOURCE_LOCALE = "en"
 LANG_COOKIE = "lang"
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation; it is translated where it is shown.
+
+    Lives here, at the bottom of the layers, so that every package can mark its
+    messages without importing a package above it.
+    """
+    return message
+
+
 @lru_cache(maxsize=1)
 def available_locales() -> tuple[str, ...]:
     """The source language plus every language with a catalogue."""

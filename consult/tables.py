@@ -63,6 +63,10 @@ class Sensitivity(enum.StrEnum):
     special_category = "special_category"
 
 
+# The neutral site GOV.UK's "Exit this page" uses by default.
+DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
+
+
 class Consultation(Table):
     """A city asking its residents about one question of policy."""
 
@@ -82,11 +86,24 @@ class Consultation(Table):
     sensitivity = Varchar(length=20, choices=Sensitivity, default=Sensitivity.standard)
     k_threshold = Integer(default=5)
     retain_until = Date(null=True, default=None)
+    # Where "Exit this page" leads on a sensitive consultation: a neutral site that
+    # gives nothing away to someone looking over the respondent's shoulder.
+    exit_url = Varchar(length=300, default=DEFAULT_EXIT_URL)
     created_at = Timestamptz()
 
     @property
     def is_open(self) -> bool:
         return self.status == ConsultationStatus.open.value
+
+    @property
+    def is_public(self) -> bool:
+        """Residents may see it: open, or closed and still showing what it was."""
+        return self.status in (ConsultationStatus.open.value, ConsultationStatus.closed.value)
+
+    @property
+    def is_sensitive(self) -> bool:
+        """Asks about subjects that could put a respondent at risk: a quick exit shows."""
+        return self.sensitivity == Sensitivity.special_category.value
 
 
 class AuditEvent(Table):

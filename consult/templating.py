@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import date
+from functools import cache
+
+from babel.dates import format_date
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from litestar.contrib.jinja import JinjaTemplateEngine
@@ -12,6 +17,7 @@ from consult.settings import PROJECT_ROOT
 from consult.web import locale_of
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
+STATIC_DIR = PROJECT_ROOT / "consult" / "static"
 
 
 def _locale(context: Context) -> str:
@@ -27,6 +33,19 @@ def _gettext(context: Context, message: str) -> str:
 @pass_context
 def _ngettext(context: Context, singular: str, plural: str, number: int) -> str:
     return i18n.translations(_locale(context)).ngettext(singular, plural, number)
+
+
+@cache
+def static_url(name: str) -> str:
+    """A static file's address with a digest of its content: the file can then be
+    cached for a year, and a changed file gets a new address."""
+    digest = hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
+
+
+@pass_context
+def _long_date(context: Context, value: date) -> str:
+    return format_date(value, format="long", locale=_locale(context))
 
 
 def _format_percent(value: float | None) -> str:
@@ -46,6 +65,8 @@ def make_environment() -> Environment:
         gettext=_gettext, ngettext=_ngettext, newstyle=True
     )
     environment.filters["percent"] = _format_percent
+    environment.filters["long_date"] = _long_date
+    environment.globals["static_url"] = static_url
     environment.globals["text_direction"] = i18n.text_direction
     environment.globals["language_name"] = i18n.language_name
     environment.globals["available_locales"] = i18n.available_locales

@@ -1,47 +1,36 @@
-"""Building surveys, reading them for respondents, and storing submissions."""
+"""Reading surveys: the list of a consultation, one survey's definition as plain data."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
-
 from consult.cache import TimedCache
-from consult.database import write_transaction
 from surveys.flow import SurveySpec
-from surveys.question_types import OptionSpec, QuestionSpec, get_type
-from surveys.tables import Option, Question, Response, Survey
+from surveys.question_types import (
+    ConditionSpec,
+    Operator,
+    OptionSpec,
+    QuestionSpec,
+    StatementSpec,
+)
+from surveys.tables import (
+    ConditionOption,
+    DisplayCondition,
+    Option,
+    Question,
+    Response,
+    Statement,
+    Survey,
+)
 
 
-class QuestionsLocked(Exception):
-    """Questions cannot change once anybody has answered."""
-
-
-async def surveys_of(consultation_id: int) -> list[Survey]:
-    return await Survey.objects().where(Survey.consultation == consultation_id).order_by(Survey.id)
+async def surveys_of(consultation_id: int, include_retired: bool = True) -> list[Survey]:
+    query = Survey.objects().where(Survey.consultation == consultation_id)
+    if not include_retired:
+        query = query.where(Survey.retired.eq(False))
+    return await query.order_by(Survey.id)
 
 
 async def by_id(survey_id: int) -> Survey | None:
     return await Survey.objects().where(Survey.id == survey_id).first()
-
-
-async def create_survey(consultation_id: int, title: str, intro: str, consent_text: str) -> Survey:
-    survey = Survey(
-        consultation=consultation_id,
-        title=title,
-        intro=intro,
-        consent_text=consent_text,
-        created_at=datetime.now(UTC),
-    )
-    async with write_transaction():
-        await survey.save()
-    return survey
-
-
-@dataclass(frozen=True)
-class NewOption:
-    label: str
-    is_prefer_not_to_say: bool = False
 
 
 async def has_answers(survey_id: int) -> bool:
@@ -58,64 +47,40 @@ async def answered_survey_ids(consultation_id: int) -> set[int]:
     return {row["survey"] for row in rows}
 
 
-async def add_question(
-    survey_id: int,
-    type_key: str,
-    text: str,
-    help_text: str,
-    required: bool,
-    options: Sequence[NewOption],
-    special_category: bool = False,
-) -> int:
-    """Append a question (and its options, in order) to a survey."""
-    get_type(type_key)  # refuses an unknown type before anything is written
-    async with write_transaction():
-        if await has_answers(survey_id):
-            raise QuestionsLocked(survey_id)
-        last = (
-            await Question.select(Question.position)
-            .where(Question.survey == survey_id)
-            .order_by(Question.position, ascending=False)
-            .first()
+async def question_keys(survey_id: int) -> dict[int, str]:
+    """question id -> its key (a variable name); a question stored without one
+    gets `q` and its position, so every question of an export has a name."""
+    rows = await Question.select(Question.id, Question.key, Question.position).where(
+        Question.survey == survey_id
+    )
+    return {row["id"]: row["key"] or f"q{row['position']}" for row in rows}
+
+
+async def _conditions(survey_id: int) -> dict[int, ConditionSpec]:
+    conditions = await DisplayCondition.select().where(
+        DisplayCondition.question.survey == survey_id
+    )
+    chosen = await ConditionOption.select(ConditionOption.condition, ConditionOption.option).where(
+        ConditionOption.condition.question.survey == survey_id
+    )
+    options: dict[int, set[int]] = {}
+    for row in chosen:
+        options.setdefault(row["condition"], set()).add(row["option"])
+    return {
+        row["question"]: ConditionSpec(
+            source_question_id=row["source"],
+            operator=Operator(row["operator"]),
+            option_ids=frozenset(options.get(row["id"], ())),
+            whole_page=bool(row["whole_page"]),
         )
-        position = (last["position"] if last else 0) + 1
-        inserted = await Question.insert(
-            Question(
-                survey=survey_id,
-                position=position,
-                type=type_key,
-                text=text,
-                help=help_text,
-                required=required,
-                special_category=special_category,
-            )
-        )
-        question_id = inserted[0]["id"]
-        if options:
-            await Option.insert(
-                *[
-                    Option(
-                        question=question_id,
-                        position=index,
-                        label=option.label,
-                        is_prefer_not_to_say=option.is_prefer_not_to_say,
-                    )
-                    for index, option in enumerate(options, start=1)
-                ]
-            )
-    forget_cached()
-    return question_id
+        for row in conditions
+    }
 
 
 async def load_spec(survey_id: int) -> SurveySpec | None:
-    """The survey as plain data: questions and options in order, two queries."""
-    survey = (
-        await Survey.select(
-            Survey.id, Survey.consultation, Survey.title, Survey.intro, Survey.consent_text
-        )
-        .where(Survey.id == survey_id)
-        .first()
-    )
+    """The survey as plain data: questions with their options, statements and
+    conditions, in order (six queries, whatever the size of the survey)."""
+    survey = await Survey.select().where(Survey.id == survey_id).first()
     if survey is None:
         return None
     questions = (
@@ -127,16 +92,29 @@ async def load_spec(survey_id: int) -> SurveySpec | None:
         .order_by(Option.question)
         .order_by(Option.position)
     )
-    by_question: dict[int, list[OptionSpec]] = {}
+    statements = (
+        await Statement.select()
+        .where(Statement.question.survey == survey_id)
+        .order_by(Statement.question)
+        .order_by(Statement.position)
+    )
+    conditions = await _conditions(survey_id)
+    options_of: dict[int, list[OptionSpec]] = {}
     for row in options:
-        by_question.setdefault(row["question"], []).append(
+        options_of.setdefault(row["question"], []).append(
             OptionSpec(
                 id=row["id"],
                 position=row["position"],
                 label=row["label"],
                 is_prefer_not_to_say=bool(row["is_prefer_not_to_say"]),
                 is_other=bool(row["is_other"]),
+                is_dont_know=bool(row["is_dont_know"]),
             )
+        )
+    statements_of: dict[int, list[StatementSpec]] = {}
+    for row in statements:
+        statements_of.setdefault(row["question"], []).append(
+            StatementSpec(id=row["id"], position=row["position"], text=row["text"])
         )
     return SurveySpec(
         id=survey["id"],
@@ -144,6 +122,9 @@ async def load_spec(survey_id: int) -> SurveySpec | None:
         title=survey["title"],
         intro=survey["intro"],
         consent_text=survey["consent_text"],
+        consent_version=survey["consent_version"],
+        one_question_per_page=bool(survey["one_question_per_page"]),
+        version=survey["version"],
         questions=tuple(
             QuestionSpec(
                 id=row["id"],
@@ -153,7 +134,15 @@ async def load_spec(survey_id: int) -> SurveySpec | None:
                 help=row["help"],
                 required=bool(row["required"]),
                 special_category=bool(row["special_category"]),
-                options=tuple(by_question.get(row["id"], ())),
+                options=tuple(options_of.get(row["id"], ())),
+                statements=tuple(statements_of.get(row["id"], ())),
+                min_choices=row["min_choices"],
+                max_choices=row["max_choices"],
+                min_number=row["min_number"],
+                max_number=row["max_number"],
+                unit=row["unit"],
+                starts_page=bool(row["starts_page"]),
+                condition=conditions.get(row["id"]),
             )
             for row in questions
         ),

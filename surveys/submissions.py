@@ -10,6 +10,7 @@ from typing import Any
 
 from consult.group_commit import GroupCommit
 from consult.tables import Consultation, ConsultationStatus
+from surveys.drafts import delete_drafts
 from surveys.flow import SurveySpec
 from surveys.question_types import AnswerValue
 from surveys.tables import Answer, Channel, Response
@@ -40,6 +41,8 @@ class _Submission:
     idempotency_key: str
     locale: str
     channel: str
+    consent_version: int | None
+    draft_code: str | None
 
 
 async def submit(
@@ -48,12 +51,16 @@ async def submit(
     idempotency_key: str,
     locale: str,
     channel: Channel = Channel.web,
+    consent_version: int | None = None,
+    draft_code: str | None = None,
 ) -> bool:
     """Store one response and its answers, all or nothing, and only once.
 
     Returns False when this form was already stored (a double tap or a retry),
     in which case nothing is written. Submissions that arrive together are
     written in one transaction (see GroupCommit), each of them whole or not at all.
+    The respondent's draft, if any, is deleted in that same transaction: once the
+    response is stored, nothing of their answers is left anywhere else.
     """
     stored = await _submissions.write(
         _Submission(
@@ -63,6 +70,8 @@ async def submit(
             idempotency_key=idempotency_key,
             locale=locale,
             channel=channel.value,
+            consent_version=consent_version,
+            draft_code=draft_code,
         )
     )
     if stored is _Stored.not_open:
@@ -88,6 +97,7 @@ async def _store(submissions: list[_Submission]) -> list[_Stored]:
             for answer in s.answers
         ]
     )
+    await delete_drafts([s.draft_code for s in first_with_key.values() if s.draft_code is not None])
     outcomes: list[_Stored] = []
     for submission in submissions:
         key = submission.idempotency_key
@@ -117,6 +127,7 @@ async def _insert_responses(submissions: list[_Submission]) -> dict[str, int]:
                     locale=s.locale,
                     submitted_at=_coarse_now(),
                     idempotency_key=s.idempotency_key,
+                    consent_version=s.consent_version,
                 )
                 for s in submissions
             ]
@@ -139,10 +150,18 @@ async def _open_consultation_ids(consultation_ids: set[int]) -> set[int]:
 # Answer rows in one INSERT at most: well within both databases' limit on bound
 # parameters (SQLite 32766, PostgreSQL 32767).
 _ANSWER_ROWS_PER_INSERT = 1000
-_ANSWER_COLUMNS = (Answer.response, Answer.question, Answer.option, Answer.number, Answer.text)
+_ANSWER_COLUMNS = (
+    Answer.response,
+    Answer.question,
+    Answer.option,
+    Answer.number,
+    Answer.text,
+    Answer.statement,
+    Answer.rank,
+)
 
 
-def _answers_insert_sql(row_count: int) -> str:
+def answers_insert_sql(row_count: int) -> str:
     """INSERT INTO answer (...) VALUES ({}, ...), ...: Piccolo binds each {} per engine."""
     columns = ", ".join(column._meta.db_column_name for column in _ANSWER_COLUMNS)
     rows = ", ".join(["(" + ", ".join(["{}"] * len(_ANSWER_COLUMNS)) + ")"] * row_count)
@@ -150,9 +169,17 @@ def _answers_insert_sql(row_count: int) -> str:
     return f"INSERT INTO {Answer._meta.tablename} ({columns}) VALUES {rows}"  # noqa: S608
 
 
-def _answer_values(response_id: int, answer: AnswerValue) -> tuple[Any, ...]:
+def answer_row_values(response_id: int, answer: AnswerValue) -> tuple[Any, ...]:
     """One row's values, in the order of _ANSWER_COLUMNS."""
-    return (response_id, answer.question_id, answer.option_id, answer.number, answer.text)
+    return (
+        response_id,
+        answer.question_id,
+        answer.option_id,
+        answer.number,
+        answer.text,
+        answer.statement_id,
+        answer.rank,
+    )
 
 
 async def _insert_answers(rows: list[tuple[int, AnswerValue]]) -> None:
@@ -160,8 +187,8 @@ async def _insert_answers(rows: list[tuple[int, AnswerValue]]) -> None:
     row cost more CPU than the rest of a submission together."""
     for start in range(0, len(rows), _ANSWER_ROWS_PER_INSERT):
         chunk = rows[start : start + _ANSWER_ROWS_PER_INSERT]
-        values = [value for row in chunk for value in _answer_values(*row)]
-        await Answer.raw(_answers_insert_sql(len(chunk)), *values)
+        values = [value for row in chunk for value in answer_row_values(*row)]
+        await Answer.raw(answers_insert_sql(len(chunk)), *values)
 
 
 _submissions: GroupCommit[_Submission, _Stored] = GroupCommit(_store)

@@ -6,6 +6,7 @@ import enum
 
 from piccolo.columns import (
     Boolean,
+    Bytea,
     ForeignKey,
     Integer,
     OnDelete,
@@ -25,7 +26,15 @@ class Survey(Table):
     title = Varchar(length=200)
     intro = Text(default="")
     consent_text = Text(default="")
+    # Goes up whenever the consent text changes; each response records the one agreed to.
     consent_version = Integer(default=1)
+    # One question per page (the default, as GOV.UK Forms), or pages of several
+    # questions, each page begun by a question with `starts_page`.
+    one_question_per_page = Boolean(default=True)
+    # A survey whose questions must change once answered is copied to a new
+    # version; the old one is retired: no longer offered, its answers kept.
+    version = Integer(default=1)
+    retired = Boolean(default=False)
     created_at = Timestamptz()
 
 
@@ -34,12 +43,23 @@ class Question(Table):
 
     survey = ForeignKey(references=Survey, null=False, on_delete=OnDelete.cascade)
     position = Integer()
+    # A variable name, unique in its survey: exports and shared definitions use it.
+    key = Varchar(length=40, default="")
     type = Varchar(length=32)
     text = Text()
     help = Text(default="")
     required = Boolean(default=False)
     # Special-category data (religion, ethnicity, health ...) uses a higher k.
     special_category = Boolean(default=False)
+    # Grouped surveys: this question begins a new page.
+    starts_page = Boolean(default=False)
+    # Multiple choice and ranking: how many may or must be chosen.
+    min_choices = Integer(null=True, default=None)
+    max_choices = Integer(null=True, default=None)
+    # Number questions: the range accepted and the unit shown beside the box.
+    min_number = Integer(null=True, default=None)
+    max_number = Integer(null=True, default=None)
+    unit = Varchar(length=30, default="")
 
 
 class Option(Table):
@@ -50,6 +70,32 @@ class Option(Table):
     label = Varchar(length=300)
     is_prefer_not_to_say = Boolean(default=False)
     is_other = Boolean(default=False)
+    is_dont_know = Boolean(default=False)
+
+
+class Statement(Table):
+    """One row of a matrix question: a statement rated on the question's options."""
+
+    question = ForeignKey(references=Question, null=False, on_delete=OnDelete.cascade)
+    position = Integer()
+    text = Varchar(length=300)
+
+
+class DisplayCondition(Table):
+    """Show `question` (or the page it begins) only when `source`, an earlier
+    question, was answered with (or without) the options in ConditionOption."""
+
+    question = ForeignKey(references=Question, null=False, unique=True, on_delete=OnDelete.cascade)
+    source = ForeignKey(references=Question, null=False, on_delete=OnDelete.cascade)
+    operator = Varchar(length=8)  # surveys.question_types.Operator
+    whole_page = Boolean(default=False)
+
+
+class ConditionOption(Table):
+    condition = ForeignKey(
+        references=DisplayCondition, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    option = ForeignKey(references=Option, null=False, on_delete=OnDelete.cascade)
 
 
 class Channel(enum.StrEnum):
@@ -76,6 +122,8 @@ class Response(Table):
     # One key per rendered form: a double tap or a retried POST cannot store twice.
     idempotency_key = Varchar(length=64, unique=True)
     status = Varchar(length=16, choices=ResponseStatus, default=ResponseStatus.complete)
+    # The version of the consent text the respondent agreed to (None: no consent asked).
+    consent_version = Integer(null=True, default=None)
 
 
 class Answer(Table):
@@ -86,3 +134,25 @@ class Answer(Table):
     option = ForeignKey(references=Option, null=True, on_delete=OnDelete.cascade, index=True)
     number = Integer(null=True, default=None)
     text = Text(null=True, default=None)
+    # A matrix answer rates one statement; a ranking answer gives an option its place.
+    statement = ForeignKey(references=Statement, null=True, on_delete=OnDelete.cascade, index=True)
+    rank = Integer(null=True, default=None)
+
+
+class ResumeDraft(Table):
+    """Answers given so far, sealed: readable only with the respondent's code.
+
+    The code (80 random bits) lives in the respondent's session cookie while they
+    answer, and is shown to them once if they save to continue later. Here there is
+    only its hash, to find the row, and the answers encrypted with a key derived
+    from it (surveys/resume_codes.py), so neither a database dump nor an operator
+    can read a draft. Forgetting the code (quick exit) makes the draft unreadable;
+    expired drafts are deleted by `consult purge`.
+    """
+
+    survey = ForeignKey(references=Survey, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    sealed = Bytea()
+    # Saved to continue later: kept 30 days. Otherwise a day after the last page.
+    saved = Boolean(default=False)
+    expires_at = Timestamptz(index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -48,11 +49,10 @@ def _truncate_postgres() -> None:
 
 def _forget_caches() -> None:
     from consult.services import consultations
-    from surveys import pages, services
+    from surveys import services
 
     consultations.forget_cached()
     services.forget_cached()
-    pages.forget_blank_forms()
 
 
 @pytest.fixture(scope="module")
@@ -112,13 +112,29 @@ def post_form(client: TestClient, page: str, action: str, data: dict[str, Any]) 
     )
 
 
-def send_survey(client: TestClient, url: str, answers: dict[str, Any], page: str = "") -> Any:
-    """Send the survey form of `page` (the page as served now, if not given): its
-    CSRF token and idempotency key, with `answers`."""
-    html = page or client.get(url).text
+def new_idempotency_key() -> str:
+    """A key of the form "Check your answers" carries (32 URL-safe characters)."""
+    return secrets.token_urlsafe(24)
+
+
+def send_survey(
+    client: TestClient,
+    submit_url: str,
+    answers: dict[str, Any],
+    key: str | None = None,
+    page: str = "",
+) -> Any:
+    """Send answers as the "Check your answers" form does, to `submit_url`
+    (…/surveys/<id>/submit): a CSRF token (from `page`, or the home page as served
+    now), an idempotency key (a new one unless given) and the answers."""
+    html = page or client.get("/staff/login").text
     return client.post(
-        url,
-        data={"_csrf_token": csrf_token(html), "idempotency_key": idempotency_key(html), **answers},
+        submit_url,
+        data={
+            "_csrf_token": csrf_token(html),
+            "idempotency_key": key or new_idempotency_key(),
+            **answers,
+        },
         follow_redirects=False,
     )
 
@@ -141,7 +157,16 @@ class DemoSurvey:
 
     @property
     def url(self) -> str:
+        """The survey's start page (consent, then the first question)."""
         return f"/c/{self.slug}/surveys/{self.survey_id}"
+
+    @property
+    def submit_url(self) -> str:
+        """Where "Check your answers" sends every answer at once."""
+        return f"{self.url}/submit"
+
+    def page_url(self, number: int) -> str:
+        return f"{self.url}/pages/{number}"
 
 
 QUESTION_SET = [
@@ -171,7 +196,7 @@ def make_survey(run: Callable[..., Any]) -> Callable[..., DemoSurvey]:
     from consult.services import consultations
     from consult.services.consultations import ConsultationInput
     from consult.tables import ConsultationStatus
-    from surveys import services
+    from surveys import builder, services
 
     def make(slug: str, status: ConsultationStatus = ConsultationStatus.open) -> DemoSurvey:
         consultation = run(
@@ -186,20 +211,21 @@ def make_survey(run: Callable[..., Any]) -> Callable[..., DemoSurvey]:
                 minutes_to_complete=5,
             ),
         )
-        survey = run(services.create_survey, consultation.id, "Safety survey", "", "")
+        survey = run(builder.create_survey, consultation.id, "Safety survey")
         question_ids = {}
         for name, type_key, text, required, labels in QUESTION_SET:
             question_ids[name] = run(
-                services.add_question,
+                builder.add_question,
                 survey.id,
-                type_key,
-                text,
-                "",
-                required,
-                [
-                    services.NewOption(label, is_prefer_not_to_say=label == "Prefer not to say")
-                    for label in labels
-                ],
+                builder.QuestionInput(
+                    type=type_key,
+                    text=text,
+                    required=required,
+                    options=tuple(
+                        builder.NewOption(label, is_prefer_not_to_say=label == "Prefer not to say")
+                        for label in labels
+                    ),
+                ),
             )
         run(consultations.set_status, consultation, status)
         spec = run(services.load_spec, survey.id)

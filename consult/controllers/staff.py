@@ -10,12 +10,12 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from consult.auth import SESSION_USER_KEY, any_staff, current_member, planners
+from consult.i18n import N_
 from consult.services import consultations
 from consult.services.consultations import SLUG_PATTERN, ConsultationInput, SlugTaken
 from consult.services.staff import StaffMember, authenticate
 from consult.tables import ConsultationStatus, Role
 from consult.web import form_text
-from surveys.question_types import N_
 
 
 def _safe_next(target: str | None) -> str:

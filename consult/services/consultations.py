@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from consult.cache import TimedCache
 from consult.database import write_transaction
-from consult.tables import Consultation, ConsultationStatus
+from consult.tables import DEFAULT_EXIT_URL, Consultation, ConsultationStatus, Sensitivity
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -28,6 +28,10 @@ class ConsultationInput:
     run_by: str
     data_use: str
     minutes_to_complete: int
+    # Asks about subjects that could put a respondent at risk: every page gets a
+    # quick exit to `exit_url`.
+    sensitive: bool = False
+    exit_url: str = DEFAULT_EXIT_URL
 
 
 async def list_open() -> list[Consultation]:
@@ -78,11 +82,28 @@ async def create(data: ConsultationInput) -> Consultation:
             run_by=data.run_by,
             data_use=data.data_use,
             minutes_to_complete=data.minutes_to_complete,
+            sensitivity=_sensitivity(data.sensitive),
+            exit_url=data.exit_url,
             status=ConsultationStatus.draft.value,
             created_at=datetime.now(UTC),
         )
         await consultation.save()
     return consultation
+
+
+def _sensitivity(sensitive: bool) -> str:
+    return (Sensitivity.special_category if sensitive else Sensitivity.standard).value
+
+
+async def set_safety(consultation: Consultation, sensitive: bool, exit_url: str) -> None:
+    """Whether the quick exit shows, and where it leads."""
+    async with write_transaction():
+        await Consultation.update(
+            {Consultation.sensitivity: _sensitivity(sensitive), Consultation.exit_url: exit_url}
+        ).where(Consultation.id == consultation.id)
+    consultation.sensitivity = _sensitivity(sensitive)
+    consultation.exit_url = exit_url
+    forget_cached()
 
 
 async def set_status(consultation: Consultation, status: ConsultationStatus) -> None:

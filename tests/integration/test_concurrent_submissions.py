@@ -40,10 +40,10 @@ def new_key(label: str) -> str:
 
 def form_answers(survey, spec, text: str):
     """Parse a complete form the way the submit controller does."""
-    from surveys.flow import parse_form
+    from surveys.flow import Journey
 
     ids, options = survey.question_ids, survey.option_ids
-    parsed = parse_form(
+    parsed = Journey(
         spec,
         {
             f"q{ids['single']}": [str(options["single"][1])],
@@ -52,7 +52,7 @@ def form_answers(survey, spec, text: str):
             f"q{ids['text']}": [text],
             f"q{ids['number']}": ["7"],
         },
-    )
+    ).parse_all()
     assert parsed.is_valid, parsed.errors
     assert len(parsed.answers) == ANSWERS_PER_FORM
     return tuple(parsed.answers)

@@ -14,7 +14,9 @@ HOSTILE = [
     "@SUM(1)",
     "+1+1",
     "-2+3",
-    "before\x01after",
+    # Stored as typed (control characters are removed on input), but XML cannot
+    # carry it: the safe writer replaces it.
+    "before\ufffeafter",
     "plain answer",
 ]
 
@@ -29,7 +31,7 @@ def survey(make_survey, client):
     for answer in HOSTILE:
         response = send_survey(
             client,
-            survey.url,
+            survey.submit_url,
             {
                 f"q{single}": str(yes),
                 f"q{scale}": str(survey.option_ids["scale"][2]),
@@ -75,7 +77,7 @@ def test_every_answer_is_in_the_responses_sheet_as_text(workbook):
     assert len(cells) == len(HOSTILE)
     by_value = {cell.value: cell for cell in cells}
     for answer in HOSTILE:
-        expected = answer.replace("\x01", "\ufffd")
+        expected = answer.replace("\ufffe", "\ufffd")
         cell = by_value[expected]
         assert cell.data_type == "s", f"{answer!r} was not stored as text"
     for formula_like in HOSTILE[:4]:

@@ -1,0 +1,119 @@
+/* consult: small enhancements. Every page works without this file; it only adds
+   the quick exit by keyboard, focus after htmx swaps, a live character count and
+   "Prefer not to say" unticking the other boxes. No data leaves the page. */
+(function () {
+  "use strict";
+
+  /* Quick exit: the page is blanked at once and replaced in the history, so Back
+     does not return to it; the exit address clears the session on the way. */
+  function quickExit(href) {
+    document.documentElement.classList.add("exiting");
+    document.title = "";
+    window.location.replace(href);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-quick-exit]");
+    if (link) {
+      event.preventDefault();
+      quickExit(link.getAttribute("href"));
+    }
+  });
+
+  /* Shift pressed three times within five seconds, as GOV.UK's Exit this page. */
+  var shiftPresses = [];
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift") {
+      shiftPresses = [];
+      return;
+    }
+    var link = document.querySelector("[data-quick-exit]");
+    if (!link) return;
+    var now = Date.now();
+    shiftPresses = shiftPresses.filter(function (time) { return now - time < 5000; });
+    shiftPresses.push(now);
+    if (shiftPresses.length >= 3) quickExit(link.getAttribute("href"));
+  });
+
+  /* After htmx swaps content, focus goes where a person needs it: the error
+     summary, else the element the server asked for, else the new heading;
+     never nowhere (which leaves a screen reader at the top of the page). */
+  function focusAfterSwap(root) {
+    var target =
+      root.querySelector(".error-summary") ||
+      root.querySelector("[data-autofocus]") ||
+      root.querySelector("h1");
+    if (!target) return;
+    if (!target.matches("a, button, input, select, textarea, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var main = document.getElementById("main");
+    if (main) focusAfterSwap(main);
+    setUp(main || document);
+  });
+
+  /* Character count: a polite message when close to or over the limit. */
+  function countMessage(box, length) {
+    var limit = parseInt(box.getAttribute("data-maxlength"), 10);
+    var left = limit - length;
+    /* "Characters remaining: 12" needs no plural forms, so it reads right in
+       every language the catalogue has. */
+    var template = left >= 0 ? box.dataset.remaining : box.dataset.over;
+    return template.replace("%(count)s", String(Math.abs(left)));
+  }
+
+  function setUpCount(box) {
+    var textarea = box.querySelector("textarea");
+    var message = box.querySelector(".character-count-message");
+    var status = document.getElementById("status");
+    var timer = null;
+    if (!textarea || !message || box.dataset.ready) return;
+    box.dataset.ready = "true";
+    function update() {
+      var text = countMessage(box, textarea.value.length);
+      var limit = parseInt(box.getAttribute("data-maxlength"), 10);
+      message.textContent = text;
+      message.classList.toggle("character-count-over", textarea.value.length > limit);
+      /* Announced only after a pause in typing, and only near the limit. */
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (status && textarea.value.length > limit * 0.9) status.textContent = text;
+      }, 1000);
+    }
+    textarea.addEventListener("input", update);
+    if (textarea.value) update();
+  }
+
+  /* "Prefer not to say" is an answer on its own: ticking it unticks the others. */
+  function setUpExclusive(root) {
+    root.querySelectorAll("input[type=checkbox][data-exclusive]").forEach(function (box) {
+      var group = box.closest("fieldset");
+      if (!group || group.dataset.ready) return;
+      group.dataset.ready = "true";
+      group.addEventListener("change", function (event) {
+        var changed = event.target;
+        if (!changed.checked || changed.type !== "checkbox") return;
+        group.querySelectorAll("input[type=checkbox][name='" + changed.name + "']").forEach(function (other) {
+          if (other !== changed && (changed.dataset.exclusive || other.dataset.exclusive)) {
+            other.checked = false;
+          }
+        });
+      });
+    });
+  }
+
+  function setUp(root) {
+    root.querySelectorAll(".character-count[data-maxlength]").forEach(setUpCount);
+    setUpExclusive(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUp(document);
+    var requested = document.querySelector("[data-autofocus]");
+    if (requested && !document.querySelector(".error-summary")) requested.focus();
+  });
+})();

@@ -1,0 +1,182 @@
+"""Whole surveys: create, edit their texts, import and export them as definitions,
+copy them to a new version, and add questions from the demographic bank."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import msgspec
+
+from consult.database import write_transaction
+from surveys import services
+from surveys.builder._common import NotInSurvey, editing, question_ids_in_order
+from surveys.builder._questions import NewOption, QuestionInput, insert_question
+from surveys.definition import QuestionDefinition, SurveyDefinition, definition_of
+from surveys.question_types import Operator
+from surveys.tables import ConditionOption, DisplayCondition, Option, Survey
+
+
+async def create_survey(
+    consultation_id: int,
+    title: str,
+    intro: str = "",
+    consent_text: str = "",
+    one_question_per_page: bool = True,
+) -> Survey:
+    survey = Survey(
+        consultation=consultation_id,
+        title=title,
+        intro=intro,
+        consent_text=consent_text,
+        one_question_per_page=one_question_per_page,
+        created_at=datetime.now(UTC),
+    )
+    async with write_transaction():
+        await survey.save()
+    return survey
+
+
+async def update_survey(
+    survey_id: int, title: str, intro: str, consent_text: str, one_question_per_page: bool
+) -> None:
+    """Change a survey's texts and layout. A changed consent text is a new consent
+    version: each response records which one its respondent agreed to. These may
+    change after answers exist; the questions may not."""
+    async with write_transaction():
+        row = (
+            await Survey.select(Survey.consent_text, Survey.consent_version)
+            .where(Survey.id == survey_id)
+            .first()
+        )
+        if row is None:
+            raise NotInSurvey(survey_id)
+        version = row["consent_version"] + (row["consent_text"] != consent_text)
+        await Survey.update(
+            {
+                Survey.title: title,
+                Survey.intro: intro,
+                Survey.consent_text: consent_text,
+                Survey.consent_version: version,
+                Survey.one_question_per_page: one_question_per_page,
+            }
+        ).where(Survey.id == survey_id)
+    services.forget_cached()
+
+
+def _question_input(question: QuestionDefinition) -> QuestionInput:
+    return QuestionInput(
+        type=question.type,
+        text=question.text,
+        help=question.help,
+        required=question.required,
+        special_category=question.special_category,
+        options=tuple(
+            NewOption(
+                option.label,
+                is_prefer_not_to_say=option.prefer_not_to_say,
+                is_other=option.other,
+                is_dont_know=option.dont_know,
+            )
+            for option in question.options
+        ),
+        statements=tuple(question.statements),
+        min_choices=question.min_choices,
+        max_choices=question.max_choices,
+        min_number=question.min_number,
+        max_number=question.max_number,
+        unit=question.unit,
+        starts_page=question.starts_page,
+        key=question.key,
+    )
+
+
+async def _insert_questions(
+    survey_id: int, questions: list[QuestionDefinition], first_position: int
+) -> None:
+    """Write definition questions, then their conditions (keys and labels -> ids)."""
+    ids: dict[str, int] = {}
+    for offset, question in enumerate(questions):
+        ids[question.key] = await insert_question(
+            survey_id, _question_input(question), first_position + offset
+        )
+    for question in questions:
+        condition = question.show_if
+        if condition is None:
+            continue
+        source_id = ids[condition.question]
+        labels = await Option.select(Option.id, Option.label).where(Option.question == source_id)
+        by_label = {row["label"]: row["id"] for row in labels}
+        inserted = await DisplayCondition.insert(
+            DisplayCondition(
+                question=ids[question.key],
+                source=source_id,
+                operator=Operator(condition.operator).value,
+                whole_page=condition.whole_page,
+            )
+        )
+        await ConditionOption.insert(
+            *[
+                ConditionOption(condition=inserted[0]["id"], option=by_label[label])
+                for label in dict.fromkeys(condition.options)
+            ]
+        )
+
+
+async def import_definition(
+    consultation_id: int, definition: SurveyDefinition, version: int = 1
+) -> int:
+    """A new survey from a checked definition, in one transaction: all or nothing."""
+    async with write_transaction():
+        inserted = await Survey.insert(
+            Survey(
+                consultation=consultation_id,
+                title=definition.title,
+                intro=definition.intro,
+                consent_text=definition.consent_text,
+                one_question_per_page=definition.one_question_per_page,
+                version=version,
+                created_at=datetime.now(UTC),
+            )
+        )
+        survey_id = inserted[0]["id"]
+        await _insert_questions(survey_id, definition.questions, 1)
+    services.forget_cached()
+    return survey_id
+
+
+async def export_definition(survey_id: int) -> SurveyDefinition:
+    spec = await services.load_spec(survey_id)
+    if spec is None:
+        raise NotInSurvey(survey_id)
+    return definition_of(
+        spec.title,
+        spec.intro,
+        spec.consent_text,
+        spec.one_question_per_page,
+        spec.questions,
+        await services.question_keys(survey_id),
+    )
+
+
+async def new_version(survey_id: int) -> int:
+    """Copy a survey whose questions are locked into a new, editable version, and
+    retire the old one: its answers stay, it is no longer offered to residents."""
+    spec = await services.load_spec(survey_id)
+    if spec is None:
+        raise NotInSurvey(survey_id)
+    definition = await export_definition(survey_id)
+    new_id = await import_definition(spec.consultation_id, definition, spec.version + 1)
+    async with write_transaction():
+        await Survey.update({Survey.retired: True}).where(Survey.id == survey_id)
+    services.forget_cached()
+    return new_id
+
+
+async def add_definition_questions(survey_id: int, questions: list[QuestionDefinition]) -> None:
+    """Append questions taken from a definition (the demographic bank) to a survey;
+    a key already used in the survey gets a suffix."""
+    # A condition names keys of its own survey: on its own it could point anywhere.
+    questions = [msgspec.structs.replace(question, show_if=None) for question in questions]
+    async with editing(survey_id):
+        first = len(await question_ids_in_order(survey_id)) + 1
+        await _insert_questions(survey_id, questions, first)

@@ -1,0 +1,108 @@
+"""What every respondent route shares: finding the survey, the session, the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotFoundException
+from litestar.response import Template
+
+from consult.services import consultations
+from consult.settings import get_settings
+from consult.tables import Consultation
+from surveys import services
+from surveys.flow import SurveySpec
+
+# The respondent's part of the session cookie (encrypted, HttpOnly): which consent
+# version they agreed to and which draft code is theirs, per survey. Nothing else
+# of theirs is kept in the browser.
+_CONSENT = "consent"
+_DRAFTS = "drafts"
+_SHOW_CODE = "show_code"
+
+
+def _ttl() -> float:
+    return get_settings().definition_cache_seconds
+
+
+async def public_consultation(slug: str) -> Consultation:
+    """A consultation residents may see; a draft is not found, as if it did not exist."""
+    consultation = await consultations.public_by_slug(slug, _ttl())
+    if consultation is None or not consultation.is_public:
+        raise NotFoundException()
+    return consultation
+
+
+async def survey_in(consultation: Consultation, survey_id: int) -> SurveySpec:
+    spec = await services.cached_spec(survey_id, _ttl())
+    if spec is None or spec.consultation_id != consultation.id:
+        raise NotFoundException()
+    return spec
+
+
+def respondent_page(
+    name: str, consultation: Consultation, status_code: int = 200, **context: Any
+) -> Template:
+    """A respondent's page; a sensitive consultation's pages carry the quick exit."""
+    quick_exit = f"/c/{consultation.slug}/exit" if consultation.is_sensitive else None
+    return Template(
+        name,
+        context={"consultation": consultation, "quick_exit": quick_exit, **context},
+        status_code=status_code,
+    )
+
+
+def closed_page(consultation: Consultation, status_code: int = 200) -> Template:
+    return respondent_page("surveys/closed.html", consultation, status_code)
+
+
+def _part(request: Request[Any, Any, Any], name: str) -> dict[str, Any]:
+    session = request.session
+    part = session.get(name)
+    if not isinstance(part, dict):
+        part = session[name] = {}
+    return part
+
+
+def consent_of(request: Request[Any, Any, Any], survey: SurveySpec) -> int | None:
+    version = _part(request, _CONSENT).get(str(survey.id))
+    return version if isinstance(version, int) else None
+
+
+def has_consented(request: Request[Any, Any, Any], survey: SurveySpec) -> bool:
+    return not survey.needs_consent or consent_of(request, survey) == survey.consent_version
+
+
+def give_consent(request: Request[Any, Any, Any], survey_id: int, version: int) -> None:
+    _part(request, _CONSENT)[str(survey_id)] = version
+
+
+def draft_code(request: Request[Any, Any, Any], survey_id: int) -> str | None:
+    code = _part(request, _DRAFTS).get(str(survey_id))
+    return code if isinstance(code, str) else None
+
+
+def keep_draft_code(request: Request[Any, Any, Any], survey_id: int, code: str) -> None:
+    _part(request, _DRAFTS)[str(survey_id)] = code
+
+
+def forget_survey(request: Request[Any, Any, Any], survey_id: int) -> None:
+    """Drop the draft code and consent of a survey from the session."""
+    for name in (_DRAFTS, _CONSENT):
+        _part(request, name).pop(str(survey_id), None)
+
+
+def mark_code_to_show(request: Request[Any, Any, Any], survey_id: int) -> None:
+    request.session[_SHOW_CODE] = survey_id
+
+
+def take_code_to_show(request: Request[Any, Any, Any], survey_id: int) -> str | None:
+    """The draft code to show once after "save and continue later"; showing it also
+    removes it (and the draft) from this browser."""
+    if request.session.get(_SHOW_CODE) != survey_id:
+        return None
+    request.session.pop(_SHOW_CODE, None)
+    code = draft_code(request, survey_id)
+    forget_survey(request, survey_id)
+    return code

@@ -1,0 +1,360 @@
+"""The planner's builder: surveys of a consultation, their questions and options.
+
+Every action is a plain form (POST -> 303 back to the builder), so it all works
+without JavaScript; htmx swaps the main content in place and keeps focus where the
+planner was. Every route checks that the survey belongs to the consultation and the
+question to the survey named in the address, not only the planner's role.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import Provide
+from litestar.response import Redirect, Response, Template
+
+from consult.auth import current_member, planners
+from consult.i18n import N_
+from consult.services import audit, consultations
+from consult.services.staff import StaffMember
+from consult.tables import Consultation
+from consult.web import form_text
+from surveys import builder, instruments, services
+from surveys.controllers import _builder_forms as forms
+from surveys.controllers._lookup import (
+    FOCUS_PATTERN,
+    back_to_builder,
+    consultation_or_404,
+    question_or_404,
+    survey_or_404,
+)
+from surveys.definition import (
+    InvalidDefinition,
+    Problem,
+    read_definition,
+    write_definition,
+)
+from surveys.question_types import REGISTRY
+
+SURVEY_TITLE_MAX = 200
+SURVEY_TEXT_MAX = 5000
+
+
+async def _builder_page(
+    consultation: Consultation,
+    request: Request[Any, Any, Any],
+    *,
+    form_id: str = "",
+    form: forms.QuestionForm | None = None,
+    refusals: list[builder.Refusal] | None = None,
+    problems: list[Problem] | None = None,
+    status_code: int = 200,
+) -> Template:
+    surveys = await services.surveys_of(consultation.id)
+    specs = [spec for survey in surveys if (spec := await services.load_spec(survey.id))]
+    answered = await services.answered_survey_ids(consultation.id)
+    focus = request.query_params.get("focus", "")
+    return Template(
+        "staff/consultation.html",
+        context={
+            "consultation": consultation,
+            "surveys": specs,
+            "retired": {survey.id for survey in surveys if survey.retired},
+            "locked": {spec.id: spec.id in answered for spec in specs},
+            "question_types": REGISTRY,
+            "templates": instruments.templates(),
+            "bank": instruments.question_bank().questions,
+            "form_id": form_id,
+            "form_values": form.values if form else {},
+            "form_errors": form.errors if form else {},
+            "refusals": refusals or [],
+            "problems": problems or [],
+            "focus": focus if FOCUS_PATTERN.match(focus) else "",
+        },
+        status_code=status_code,
+    )
+
+
+def _locked_refusal() -> list[builder.Refusal]:
+    return [
+        builder.Refusal(
+            "",
+            N_(
+                "People have answered this survey, so its questions can no longer change. "
+                "Create a new version to change them."
+            ),
+            {},
+        )
+    ]
+
+
+class SurveyBuilderController(Controller):
+    """A planner's view of one consultation: its surveys and their questions."""
+
+    path = "/staff/consultations/{consultation_id:int}"
+    guards = [planners]
+    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+
+    @get("/", name="staff_consultation")
+    async def detail(self, request: Request[Any, Any, Any], consultation_id: int) -> Template:
+        return await _builder_page(await consultation_or_404(consultation_id), request)
+
+    @post("/safety", name="consultation_safety")
+    async def safety(
+        self, request: Request[Any, Any, Any], consultation_id: int
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        form = await request.form()
+        exit_url = form_text(form, "exit_url")
+        if not re.match(r"^https?://[^\s/?#]+\.[^\s]*$", exit_url) or len(exit_url) > 300:
+            values = forms.QuestionForm(
+                {"exit_url": exit_url, "sensitive": bool(form.get("sensitive"))}
+            )
+            values.errors["exit_url"] = N_(
+                "Enter the full address of a neutral website, like https://www.bbc.co.uk/weather."
+            )
+            return await _builder_page(
+                consultation, request, form_id="safety", form=values, status_code=422
+            )
+        await consultations.set_safety(consultation, bool(form.get("sensitive")), exit_url)
+        return back_to_builder(consultation, "safety")
+
+    @post("/surveys", name="create_survey")
+    async def create_survey(
+        self, request: Request[Any, Any, Any], consultation_id: int
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        form = await request.form()
+        title = form_text(form, "title")
+        if not title or len(title) > SURVEY_TITLE_MAX:
+            values = forms.QuestionForm({"title": title})
+            values.errors["title"] = N_("Enter a survey title of up to 200 characters.")
+            return await _builder_page(
+                consultation, request, form_id="new-survey", form=values, status_code=422
+            )
+        survey = await builder.create_survey(
+            consultation.id,
+            title,
+            form_text(form, "intro")[:SURVEY_TEXT_MAX],
+            form_text(form, "consent_text")[:SURVEY_TEXT_MAX],
+        )
+        return back_to_builder(consultation, f"survey-{survey.id}")
+
+    @post("/surveys/template", name="survey_from_template")
+    async def from_template(
+        self, request: Request[Any, Any, Any], consultation_id: int
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        form = await request.form()
+        definition = instruments.template(form_text(form, "template"))
+        if definition is None:
+            values = forms.QuestionForm({})
+            values.errors["template"] = N_("Choose a template.")
+            return await _builder_page(
+                consultation, request, form_id="template", form=values, status_code=422
+            )
+        survey_id = await builder.import_definition(consultation.id, definition)
+        return back_to_builder(consultation, f"survey-{survey_id}")
+
+    @post("/surveys/import", name="import_survey")
+    async def import_survey(
+        self, request: Request[Any, Any, Any], consultation_id: int
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        form = await request.form()
+        upload = form.get("definition")
+        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        try:
+            if not data:
+                raise InvalidDefinition(
+                    [Problem("", N_("Choose a survey definition file (.json)."))]
+                )
+            definition = read_definition(data)
+        except InvalidDefinition as invalid:
+            return await _builder_page(
+                consultation, request, form_id="import", problems=invalid.problems, status_code=422
+            )
+        survey_id = await builder.import_definition(consultation.id, definition)
+        return back_to_builder(consultation, f"survey-{survey_id}")
+
+    @get("/surveys/{survey_id:int}/definition.json", name="export_definition")
+    async def export_definition(
+        self, consultation_id: int, survey_id: int, member: StaffMember
+    ) -> Response[bytes]:
+        consultation = await consultation_or_404(consultation_id)
+        spec = await survey_or_404(consultation, survey_id)
+        body = write_definition(await builder.export_definition(spec.id))
+        await audit.record(member.user_id, "export_definition", "survey", spec.id)
+        return Response(
+            body,
+            media_type="application/json",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="survey-{spec.id}-v{spec.version}.json"'
+                )
+            },
+        )
+
+    @get("/surveys/{survey_id:int}/preview", name="preview_survey")
+    async def preview(self, consultation_id: int, survey_id: int) -> Template:
+        consultation = await consultation_or_404(consultation_id)
+        spec = await survey_or_404(consultation, survey_id)
+        return Template(
+            "staff/preview.html", context={"consultation": consultation, "survey": spec}
+        )
+
+    @post("/surveys/{survey_id:int}/settings", name="survey_settings")
+    async def settings(
+        self, request: Request[Any, Any, Any], consultation_id: int, survey_id: int
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        spec = await survey_or_404(consultation, survey_id)
+        form = await request.form()
+        values = {name: form_text(form, name) for name in ("title", "intro", "consent_text")}
+        layout = form_text(form, "layout")
+        checked = forms.QuestionForm({**values, "layout": layout, "survey_id": spec.id})
+        if not values["title"] or len(values["title"]) > SURVEY_TITLE_MAX:
+            checked.errors["title"] = N_("Enter a survey title of up to 200 characters.")
+        for name in ("intro", "consent_text"):
+            if len(values[name]) > SURVEY_TEXT_MAX:
+                checked.errors[name] = N_("Enter up to 5,000 characters.")
+        if not checked.is_valid:
+            return await _builder_page(
+                consultation, request, form_id=f"settings-{spec.id}", form=checked, status_code=422
+            )
+        await builder.update_survey(
+            spec.id, values["title"], values["intro"], values["consent_text"], layout != "grouped"
+        )
+        return back_to_builder(consultation, f"survey-{spec.id}")
+
+    @post("/surveys/{survey_id:int}/version", name="new_version")
+    async def version(self, consultation_id: int, survey_id: int) -> Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        spec = await survey_or_404(consultation, survey_id)
+        new_id = await builder.new_version(spec.id)
+        return back_to_builder(consultation, f"survey-{new_id}")
+
+    @post("/surveys/{survey_id:int}/questions", name="add_question")
+    async def addquestion_or_404(
+        self, request: Request[Any, Any, Any], consultation_id: int, survey_id: int
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        spec = await survey_or_404(consultation, survey_id)
+        checked, data = forms.newquestion_or_404(await request.form())
+        form_id = f"add-{spec.id}"
+        if data is None:
+            return await _builder_page(
+                consultation, request, form_id=form_id, form=checked, status_code=422
+            )
+        try:
+            question_id = await builder.addquestion_or_404(spec.id, data)
+        except builder.QuestionsLocked:
+            return await _builder_page(
+                consultation,
+                request,
+                form_id=form_id,
+                form=checked,
+                refusals=_locked_refusal(),
+                status_code=409,
+            )
+        except builder.ChangeRefused as refused:
+            return await _builder_page(
+                consultation,
+                request,
+                form_id=form_id,
+                form=checked,
+                refusals=refused.refusals,
+                status_code=422,
+            )
+        return back_to_builder(consultation, f"question-{question_id}")
+
+    @post("/surveys/{survey_id:int}/bank", name="add_from_bank")
+    async def add_from_bank(
+        self, request: Request[Any, Any, Any], consultation_id: int, survey_id: int
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        spec = await survey_or_404(consultation, survey_id)
+        form = await request.form()
+        wanted = {str(value) for value in form.getall("key")}
+        chosen = [q for q in instruments.question_bank().questions if q.key in wanted]
+        if not chosen:
+            values = forms.QuestionForm({})
+            values.errors["key"] = N_("Choose at least one question to add.")
+            return await _builder_page(
+                consultation, request, form_id=f"bank-{spec.id}", form=values, status_code=422
+            )
+        try:
+            await builder.add_definition_questions(spec.id, chosen)
+        except builder.QuestionsLocked:
+            return await _builder_page(
+                consultation, request, refusals=_locked_refusal(), status_code=409
+            )
+        return back_to_builder(consultation, f"survey-{spec.id}")
+
+    async def _refused(
+        self,
+        request: Request[Any, Any, Any],
+        consultation: Consultation,
+        error: builder.QuestionsLocked | builder.ChangeRefused,
+    ) -> Template:
+        if isinstance(error, builder.QuestionsLocked):
+            return await _builder_page(
+                consultation, request, refusals=_locked_refusal(), status_code=409
+            )
+        return await _builder_page(consultation, request, refusals=error.refusals, status_code=422)
+
+    @post("/surveys/{survey_id:int}/questions/{question_id:int}/move", name="move_question")
+    async def move(
+        self,
+        request: Request[Any, Any, Any],
+        consultation_id: int,
+        survey_id: int,
+        question_id: int,
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        question = question_or_404(await survey_or_404(consultation, survey_id), question_id)
+        direction = form_text(await request.form(), "direction")
+        try:
+            await builder.movequestion_or_404(question.id, -1 if direction == "up" else 1)
+        except (builder.QuestionsLocked, builder.ChangeRefused) as error:
+            return await self._refused(request, consultation, error)
+        return back_to_builder(consultation, f"move-{direction}-{question.id}")
+
+    @post(
+        "/surveys/{survey_id:int}/questions/{question_id:int}/duplicate",
+        name="duplicate_question",
+    )
+    async def duplicate(
+        self,
+        request: Request[Any, Any, Any],
+        consultation_id: int,
+        survey_id: int,
+        question_id: int,
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        question = question_or_404(await survey_or_404(consultation, survey_id), question_id)
+        try:
+            copy_id = await builder.duplicatequestion_or_404(question.id)
+        except (builder.QuestionsLocked, builder.ChangeRefused) as error:
+            return await self._refused(request, consultation, error)
+        return back_to_builder(consultation, f"question-{copy_id}")
+
+    @post("/surveys/{survey_id:int}/questions/{question_id:int}/delete", name="delete_question")
+    async def delete(
+        self,
+        request: Request[Any, Any, Any],
+        consultation_id: int,
+        survey_id: int,
+        question_id: int,
+    ) -> Template | Redirect:
+        consultation = await consultation_or_404(consultation_id)
+        spec = await survey_or_404(consultation, survey_id)
+        question = question_or_404(spec, question_id)
+        try:
+            await builder.deletequestion_or_404(question.id)
+        except (builder.QuestionsLocked, builder.ChangeRefused) as error:
+            return await self._refused(request, consultation, error)
+        return back_to_builder(consultation, f"survey-{spec.id}")

@@ -1,0 +1,341 @@
+"""The respondent's journey: landing -> consent -> pages -> check answers -> sent.
+
+Every step is a plain form or link (POST -> 303 -> GET), so it all works without
+JavaScript; htmx only swaps the main content in place. Answers given so far live
+in a sealed draft (surveys/drafts.py) whose code is in the session cookie.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from consult.tables import Consultation
+from consult.web import form_lists, form_text, locale_of
+from surveys import drafts, services, submissions
+from surveys.controllers._respondent import (
+    closed_page,
+    consent_of,
+    draft_code,
+    forget_survey,
+    give_consent,
+    has_consented,
+    keep_draft_code,
+    mark_code_to_show,
+    public_consultation,
+    respondent_page,
+    survey_in,
+    take_code_to_show,
+)
+from surveys.flow import Journey, Page, ParsedForm, SurveySpec, Values
+from surveys.question_types import AnswerError, QuestionSpec
+from surveys.resume_codes import format_code, new_code
+
+# A key we issued: URL-safe base64 of 24 random bytes. Anything else gets a new one.
+_IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
+RETURN_TO_CHECK = "check"
+
+
+def new_idempotency_key() -> str:
+    """A key for one rendered "Check your answers": sending it twice stores once."""
+    return secrets.token_urlsafe(24)
+
+
+def survey_url(consultation: Consultation, survey: SurveySpec, rest: str = "") -> str:
+    return f"/c/{consultation.slug}/surveys/{survey.id}{rest}"
+
+
+def page_url(consultation: Consultation, survey: SurveySpec, page: Page | None) -> str:
+    """A page's address; None is "Check your answers", past the last page."""
+    if page is None:
+        return survey_url(consultation, survey, "/check")
+    return survey_url(consultation, survey, f"/pages/{page.number}")
+
+
+async def _draft(request: Request[Any, Any, Any], survey: SurveySpec) -> drafts.Draft | None:
+    code = draft_code(request, survey.id)
+    return await drafts.load(code, survey.id) if code else None
+
+
+def _page_template(
+    consultation: Consultation,
+    survey: SurveySpec,
+    journey: Journey,
+    page: Page,
+    values: Values,
+    errors: dict[int, AnswerError] | None = None,
+    return_to: str = "",
+    status_code: int = 200,
+) -> Template:
+    previous = journey.previous_page(page.number)
+    back = (
+        survey_url(consultation, survey)
+        if previous is None
+        else page_url(consultation, survey, previous)
+    )
+    if return_to == RETURN_TO_CHECK:
+        back = page_url(consultation, survey, None)
+    return respondent_page(
+        "surveys/page.html",
+        consultation,
+        status_code,
+        survey=survey,
+        page=page,
+        shown=journey.shown_questions(page),
+        progress=journey.progress(page),
+        values=values,
+        errors=errors or {},
+        back_href=back,
+        return_to=return_to,
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One line of "Check your answers"."""
+
+    question: QuestionSpec
+    page: int
+    lines: tuple[str, ...]
+    error: AnswerError | None
+
+
+def _check_rows(journey: Journey, parsed: ParsedForm) -> list[_Row]:
+    rows = []
+    for page in journey.shown_pages:
+        for question in journey.shown_questions(page):
+            mine = [answer for answer in parsed.answers if answer.question_id == question.id]
+            rows.append(
+                _Row(
+                    question,
+                    page.number,
+                    question.kind.describe(question, mine),
+                    parsed.errors.get(question.id),
+                )
+            )
+    return rows
+
+
+def _check_template(
+    consultation: Consultation,
+    survey: SurveySpec,
+    journey: Journey,
+    parsed: ParsedForm,
+    consent_version: int | None,
+    key: str,
+    status_code: int = 200,
+) -> Template:
+    last = journey.shown_pages[-1] if journey.shown_pages else None
+    return respondent_page(
+        "surveys/check.html",
+        consultation,
+        status_code,
+        survey=survey,
+        rows=_check_rows(journey, parsed),
+        errors=parsed.errors,
+        # Only the shown questions' answers go into the form that is sent.
+        hidden=[(name, value) for name, values in parsed.values.items() for value in values],
+        idempotency_key=key,
+        consent_version=consent_version,
+        back_href=page_url(consultation, survey, last)
+        if last
+        else survey_url(consultation, survey),
+    )
+
+
+class RespondController(Controller):
+    """The resident's survey, from the landing page to the thank-you page."""
+
+    path = "/c/{slug:str}"
+
+    @get("/", name="consultation")
+    async def landing(self, slug: str) -> Template:
+        consultation = await public_consultation(slug)
+        surveys = await services.surveys_of(consultation.id, include_retired=False)
+        return respondent_page("public/consultation.html", consultation, surveys=surveys)
+
+    @get("/surveys/{survey_id:int}", name="respond")
+    async def start(self, slug: str, survey_id: int) -> Template:
+        consultation = await public_consultation(slug)
+        survey = await survey_in(consultation, survey_id)
+        if not consultation.is_open:
+            return closed_page(consultation)
+        return respondent_page("surveys/start.html", consultation, survey=survey)
+
+    @post("/surveys/{survey_id:int}/start", name="begin")
+    async def begin(
+        self, request: Request[Any, Any, Any], slug: str, survey_id: int
+    ) -> Template | Redirect:
+        consultation = await public_consultation(slug)
+        survey = await survey_in(consultation, survey_id)
+        if not consultation.is_open:
+            return closed_page(consultation, 409)
+        if survey.needs_consent:
+            form = await request.form()
+            if form_text(form, "consent_version") != str(survey.consent_version):
+                # The consent text changed while the page was open: read it again.
+                return Redirect(survey_url(consultation, survey), status_code=303)
+            give_consent(request, survey.id, survey.consent_version)
+        journey = Journey(survey, {})
+        first = journey.shown_pages[0] if journey.shown_pages else None
+        return Redirect(page_url(consultation, survey, first), status_code=303)
+
+    @get("/surveys/{survey_id:int}/pages/{number:int}", name="page")
+    async def page(
+        self, request: Request[Any, Any, Any], slug: str, survey_id: int, number: int
+    ) -> Template | Redirect:
+        consultation = await public_consultation(slug)
+        survey = await survey_in(consultation, survey_id)
+        page = survey.page(number)
+        if page is None:
+            raise NotFoundException()
+        if not consultation.is_open:
+            return closed_page(consultation)
+        if not has_consented(request, survey):
+            return Redirect(survey_url(consultation, survey), status_code=303)
+        draft = await _draft(request, survey)
+        values = draft.values if draft else {}
+        journey = Journey(survey, values)
+        if not journey.is_shown(page):
+            # Earlier answers hide this page: go on to the next one shown.
+            nxt = journey.next_page(page.number)
+            return Redirect(page_url(consultation, survey, nxt), status_code=303)
+        return_to = RETURN_TO_CHECK if request.query_params.get("return") == RETURN_TO_CHECK else ""
+        return _page_template(consultation, survey, journey, page, values, return_to=return_to)
+
+    @post("/surveys/{survey_id:int}/pages/{number:int}", name="page_post")
+    async def page_post(
+        self, request: Request[Any, Any, Any], slug: str, survey_id: int, number: int
+    ) -> Template | Redirect:
+        consultation = await public_consultation(slug)
+        survey = await survey_in(consultation, survey_id)
+        page = survey.page(number)
+        if page is None:
+            raise NotFoundException()
+        if not consultation.is_open:
+            return closed_page(consultation, 409)
+        if not has_consented(request, survey):
+            return Redirect(survey_url(consultation, survey), status_code=303)
+        form = await request.form()
+        posted = form_lists(form)
+        return_to = RETURN_TO_CHECK if form_text(form, "return") == RETURN_TO_CHECK else ""
+        saving = form_text(form, "action") == "save"
+        code = draft_code(request, survey.id)
+        draft = await drafts.load(code, survey.id) if code else None
+        journey = Journey(survey, draft.values if draft else {})
+        parsed = journey.parse_page(page, posted)
+        if not saving and not parsed.is_valid:
+            return _page_template(
+                consultation,
+                survey,
+                journey,
+                page,
+                parsed.values,
+                dict(parsed.errors),
+                return_to,
+                422,
+            )
+        code = code if draft is not None and code else new_code()
+        draft = await drafts.write_page(
+            drafts.PageWrite(
+                code=code,
+                survey_id=survey.id,
+                page=page,
+                posted=posted,
+                continued=parsed.is_valid and not saving,
+                consent_version=consent_of(request, survey),
+                save_for_later=saving,
+            )
+        )
+        keep_draft_code(request, survey.id, code)
+        if saving:
+            mark_code_to_show(request, survey.id)
+            return Redirect(survey_url(consultation, survey, "/saved"), status_code=303)
+        journey = Journey(survey, draft.values)
+        if return_to == RETURN_TO_CHECK:
+            target = journey.next_incomplete(draft.seen)
+        else:
+            target = journey.next_page(page.number)
+        return Redirect(page_url(consultation, survey, target), status_code=303)
+
+    @get("/surveys/{survey_id:int}/check", name="check")
+    async def check(
+        self, request: Request[Any, Any, Any], slug: str, survey_id: int
+    ) -> Template | Redirect:
+        consultation = await public_consultation(slug)
+        survey = await survey_in(consultation, survey_id)
+        if not consultation.is_open:
+            return closed_page(consultation)
+        draft = await _draft(request, survey)
+        if draft is None or not has_consented(request, survey):
+            return Redirect(survey_url(consultation, survey), status_code=303)
+        journey = Journey(survey, draft.values)
+        incomplete = journey.next_incomplete(draft.seen)
+        if incomplete is not None:
+            return Redirect(page_url(consultation, survey, incomplete), status_code=303)
+        return _check_template(
+            consultation,
+            survey,
+            journey,
+            journey.parse_all(),
+            consent_of(request, survey),
+            new_idempotency_key(),
+        )
+
+    @post("/surveys/{survey_id:int}/submit", name="submit")
+    async def submit(
+        self, request: Request[Any, Any, Any], slug: str, survey_id: int
+    ) -> Template | Redirect:
+        consultation = await public_consultation(slug)
+        survey = await survey_in(consultation, survey_id)
+        form = await request.form()
+        key = form_text(form, "idempotency_key")
+        if not _IDEMPOTENCY_KEY.match(key):
+            key = new_idempotency_key()
+        consent = form_text(form, "consent_version")
+        if survey.needs_consent and consent != str(survey.consent_version):
+            return Redirect(survey_url(consultation, survey), status_code=303)
+        # What "Check your answers" showed is what is stored: the form carries it.
+        journey = Journey(survey, form_lists(form))
+        parsed = journey.parse_all()
+        consent_version = survey.consent_version if survey.needs_consent else None
+        if not parsed.is_valid:
+            return _check_template(consultation, survey, journey, parsed, consent_version, key, 422)
+        try:
+            await submissions.submit(
+                survey,
+                parsed.answers,
+                key,
+                locale_of(request),
+                consent_version=consent_version,
+                draft_code=draft_code(request, survey.id),
+            )
+        except submissions.ConsultationNotOpen:
+            return closed_page(consultation, 409)
+        forget_survey(request, survey.id)
+        return Redirect(f"/c/{consultation.slug}/thanks", status_code=303)
+
+    @get("/surveys/{survey_id:int}/saved", name="saved")
+    async def saved(self, request: Request[Any, Any, Any], slug: str, survey_id: int) -> Template:
+        consultation = await public_consultation(slug)
+        survey = await survey_in(consultation, survey_id)
+        code = take_code_to_show(request, survey.id)
+        expires = drafts.SAVED_FOR + datetime.now(UTC)
+        return respondent_page(
+            "surveys/saved.html",
+            consultation,
+            survey=survey,
+            code=format_code(code) if code else None,
+            expires=expires.date(),
+        )
+
+    @get("/thanks", name="thanks")
+    async def thanks(self, slug: str) -> Template:
+        return respondent_page("surveys/thanks.html", await public_consultation(slug))
