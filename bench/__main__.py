@@ -13,19 +13,27 @@ from pathlib import Path
 
 from bench import demo_site, scenarios
 
+BENCHMARKS = {"question_page": scenarios.question_page, "submission": scenarios.submission}
 
-def main() -> int:
+
+def main(names: list[str]) -> int:
+    """Run the benchmarks named (all of them by default: `python -m bench [NAME ...]`)."""
+    unknown = set(names) - set(BENCHMARKS)
+    if unknown:
+        scenarios.say(f"unknown benchmark {sorted(unknown)}; choose from {sorted(BENCHMARKS)}")
+        return 2
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="consult-bench-") as directory:
         workdir = Path(directory)
         scenarios.explain_method()
         scenarios.say("Preparing the app: consult migrate, consult demo (temporary SQLite)")
         site = demo_site.prepare(workdir / "site")
-        for benchmark in (scenarios.question_page, scenarios.submission):
-            print(benchmark(site, workdir).json_line(), flush=True)
+        for name, benchmark in BENCHMARKS.items():
+            if not names or name in names:
+                print(benchmark(site, workdir).json_line(), flush=True)
     scenarios.say(f"Done in {time.monotonic() - started:.0f} s")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

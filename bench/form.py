@@ -9,6 +9,7 @@ from urllib.parse import quote_plus
 # The field a POST must vary: the app stores each idempotency key only once.
 IDEMPOTENCY_FIELD = "idempotency_key"
 FREE_TEXT_ANSWER = "More youth workers in the evenings, and better lighting at bus stops."
+NUMBER_ANSWER = "7"
 
 
 @dataclass
@@ -16,6 +17,7 @@ class FormInput:
     name: str
     kind: str  # input type ("hidden", "radio", "checkbox", "text", ...) or "textarea"
     value: str
+    inputmode: str = ""
 
 
 @dataclass
@@ -40,7 +42,12 @@ class _FormReader(HTMLParser):
             if tag == "input":
                 kind = attributes.get("type", "text")
                 self.form.inputs.append(
-                    FormInput(attributes["name"], kind, attributes.get("value", ""))
+                    FormInput(
+                        attributes["name"],
+                        kind,
+                        attributes.get("value", ""),
+                        attributes.get("inputmode", ""),
+                    )
                 )
             elif tag == "textarea":
                 self.form.inputs.append(FormInput(attributes["name"], "textarea", ""))
@@ -59,7 +66,9 @@ def read_form(html: str) -> HtmlForm:
 
 
 def filled_in(form: HtmlForm) -> list[tuple[str, str]]:
-    """One valid answer per question: the first choice of each list, text in text boxes.
+    """One valid answer per question: the first choice of each list, text in text
+    boxes, a number where the box asks for one. (Selects, such as a ranking's, are
+    left alone: a ranking is optional.)
 
     Hidden fields keep their values (the CSRF token among them), except the
     idempotency key, which the caller supplies afresh for every POST.
@@ -72,14 +81,33 @@ def filled_in(form: HtmlForm) -> list[tuple[str, str]]:
         if control.kind in ("hidden", "radio", "checkbox"):
             pairs.append((control.name, control.value))
         elif control.kind in ("text", "textarea"):
-            pairs.append((control.name, FREE_TEXT_ANSWER))
+            numeric = control.inputmode == "numeric"
+            pairs.append((control.name, NUMBER_ANSWER if numeric else FREE_TEXT_ANSWER))
         else:
             continue  # buttons and the like send nothing we need
         answered.add(control.name)
     return pairs
 
 
+def encode(pairs: list[tuple[str, str]]) -> bytes:
+    return "&".join(f"{quote_plus(name)}={quote_plus(value)}" for name, value in pairs).encode(
+        "ascii"
+    )
+
+
 def encode_without_key(pairs: list[tuple[str, str]]) -> bytes:
     """The urlencoded body up to the idempotency key, which is appended per POST."""
-    encoded = "&".join(f"{quote_plus(name)}={quote_plus(value)}" for name, value in pairs)
-    return f"{encoded}&{IDEMPOTENCY_FIELD}=".encode("ascii")
+    return encode(pairs) + f"&{IDEMPOTENCY_FIELD}=".encode("ascii")
+
+
+def answer_atoms(form: HtmlForm) -> int:
+    """How many Answer rows the "Check your answers" form stores: one per value of a
+    question's field (q12, q12-s3 for a matrix row, q12-r4 for a rank), none for the
+    text beside an "Other" that was not chosen."""
+    return sum(
+        1
+        for control in form.inputs
+        if control.kind == "hidden"
+        and control.name.startswith("q")
+        and not control.name.endswith("-other")
+    )

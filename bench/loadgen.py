@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.form import encode_without_key, filled_in, read_form
+from bench.form import encode, encode_without_key, filled_in, read_form
 from bench.http_client import HttpConnection, HttpResponse
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -35,9 +35,16 @@ SLICE_SETTLE_S = 0.25
 @dataclass(frozen=True)
 class Target:
     port: int
-    mode: str  # "page": GET path again and again; "submit": GET the form once, then POST it
+    # "page": GET a page again and again; "submit": get a form once, then POST it
+    # again and again with a fresh idempotency key each time.
+    mode: str
     path: str
     expect_status: int  # the status of a successful request (200 for a page, 303 for a POST)
+    # Before measuring, each visitor fills in and sends this many forms from `path`
+    # (the survey's start page), as a resident would, keeping the cookies it is given:
+    # the page or form reached is then the one measured. -1: until "Check your
+    # answers". 0: `path` itself.
+    walk: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,21 +102,65 @@ class _Visitor:
 
     async def arrive(self) -> None:
         await self.connection.open()
+        self._cookies: dict[str, str] = {}
+        page = await self._walk()
         if self.target.mode == "submit":
-            await self._load_form()
+            form = read_form(page.body.decode("utf-8"))
+            self._method, self._path = "POST", form.action
+            self._body_prefix = encode_without_key(filled_in(form))
+            self._headers["Content-Type"] = "application/x-www-form-urlencoded"
 
-    async def _load_form(self) -> None:
-        # Like a browser: load the form once (CSRF cookie and token), then send it.
-        page = await self.connection.request("GET", self.target.path)
+    async def _get(self, path: str) -> HttpResponse:
+        page = await self.connection.request("GET", path, self._cookie_headers())
+        self._keep_cookies(page)
         if page.status != 200:
-            raise RuntimeError(f"GET {self.target.path} answered {page.status}")
-        form = read_form(page.body.decode("utf-8"))
-        self._method, self._path = "POST", form.action
-        self._body_prefix = encode_without_key(filled_in(form))
-        self._headers = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": _cookie_header(page),
-        }
+            raise RuntimeError(f"GET {path} answered {page.status}")
+        return page
+
+    async def _walk(self) -> HttpResponse:
+        """Like a browser: from the start page, fill in and send forms (following
+        each redirect) until the page to measure; cookies kept along the way."""
+        path = self.target.path
+        page = await self._get(path)
+        sent = 0
+        while sent != self.target.walk and not (self.target.walk < 0 and "/check" in path):
+            form = read_form(page.body.decode("utf-8"))
+            headers = {
+                **self._cookie_headers(),
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            posted = await self.connection.request(
+                "POST", form.action, headers, encode(filled_in(form))
+            )
+            self._keep_cookies(posted)
+            location = dict(posted.headers).get(b"location", b"").decode()
+            if posted.status != 303 or not location:
+                raise RuntimeError(
+                    f"POST {form.action} answered {posted.status}: {posted.body[:500]!r}"
+                )
+            path = location
+            page = await self._get(path)
+            sent += 1
+            if sent > 100:
+                raise RuntimeError("the walk did not reach its page")
+        self._path = path
+        self._headers = self._cookie_headers()
+        return page
+
+    def _cookie_headers(self) -> dict[str, str]:
+        if not self._cookies:
+            return {}
+        return {"Cookie": "; ".join(f"{name}={value}" for name, value in self._cookies.items())}
+
+    def _keep_cookies(self, response: HttpResponse) -> None:
+        """What a browser keeps of each Set-Cookie: the value, or nothing once it expires."""
+        for raw in response.header_values(b"set-cookie"):
+            pair, _, attributes = raw.decode("latin-1").partition(";")
+            name, _, value = pair.strip().partition("=")
+            if value == "null" or "expires=thu, 01 jan 1970" in attributes.lower():
+                self._cookies.pop(name, None)
+            else:
+                self._cookies[name] = value
 
     async def visit(self) -> HttpResponse:
         body = b""
@@ -138,12 +189,6 @@ class _Visitor:
             if window.counts(finished):
                 tally.latencies.append(finished - started)
                 tally.ok_measured += ok
-
-
-def _cookie_header(response: HttpResponse) -> str:
-    """The cookies a browser would send back (name=value of each Set-Cookie)."""
-    cookies = response.header_values(b"set-cookie")
-    return "; ".join(value.decode("latin-1").split(";", 1)[0] for value in cookies)
 
 
 async def _run_slice(

@@ -1,12 +1,14 @@
 """Baseline for the question page: bare Litestar rendering a Jinja page, no database.
 
 Served by uvicorn exactly as the app is (1 worker, no access log). The page has the
-shape of a survey form (ten questions of radio buttons) and about the app page's
-size, but no middleware, no session, no CSRF, no translations and no query.
+shape of a survey page (questions of radio buttons) and about the measured app
+page's size (BENCH_PAGE_QUESTIONS questions, set by the benchmark), but no
+middleware, no session, no CSRF, no translations and no query.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -17,7 +19,7 @@ from litestar.template.config import TemplateConfig
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_PATH = "/page"
-QUESTIONS = 10
+QUESTIONS_ENV = "BENCH_PAGE_QUESTIONS"
 OPTIONS_PER_QUESTION = 5
 
 
@@ -33,13 +35,17 @@ def _question(number: int) -> dict[str, object]:
     }
 
 
-# Built once, like the app's cached survey definition.
-CONTEXT = {
-    "title": "A survey of similar size",
-    "intro": "Ten short questions, rendered from a template like the app's survey page.",
-    "footer": "Nothing here is stored.",
-    "questions": [_question(number) for number in range(1, QUESTIONS + 1)],
-}
+def _context(questions: int) -> dict[str, object]:
+    # Built once, like the app's cached survey definition.
+    return {
+        "title": "A survey page of similar size",
+        "intro": "Short questions, rendered from a template like the app's survey page.",
+        "footer": "Nothing here is stored.",
+        "questions": [_question(number) for number in range(1, questions + 1)],
+    }
+
+
+CONTEXT = _context(int(os.environ.get(QUESTIONS_ENV, "3")))
 
 
 @get(PAGE_PATH, sync_to_thread=False)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from bench import insert_app, page_app
 from bench.demo_site import DemoSite
-from bench.form import IDEMPOTENCY_FIELD, read_form
+from bench.form import answer_atoms, read_form
+from bench.journey import walk
 from bench.loadgen import LoadPlan, LoadResult, Target, run_load
 from bench.servers import HOST, free_port, running, uvicorn_command
 
@@ -25,6 +26,13 @@ WARMUP_S = 2.0
 ROUNDS = 5
 PAGE_SLICE_S = 2.0  # per round and side: 10 s measured for each of app and baseline
 SUBMIT_SLICE_S = 2.5  # 12.5 s each
+# The demo's page 3 ("Where did you see or hear it?") is shown only to those who
+# answered page 2 "Yes": a page with a display condition, reached after consent
+# and two pages, so its visitor has a session and a draft.
+CONDITIONAL_PAGE_FORMS = 3
+CONDITIONAL_QUESTION = "Where did you see or hear it?"
+# The bare page has this many questions: about the size of the app's page.
+BASELINE_QUESTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -81,19 +89,6 @@ def _get(port: int, path: str) -> str:
         return response.read().decode("utf-8")
 
 
-def _check_each_visitor_gets_own_form(port: int, path: str) -> None:
-    """The app serves its blank form from a cache: each visitor must still get a
-    key of their own (the CSRF token is checked by every POST of `submission`)."""
-    keys = {
-        control.value
-        for _ in range(2)
-        for control in read_form(_get(port, path)).inputs
-        if control.name == IDEMPOTENCY_FIELD
-    }
-    if len(keys) != 2:
-        raise AssertionError(f"two visits to {path} got idempotency keys {keys}")
-
-
 def _plan(targets: list[Target], slice_s: float) -> LoadPlan:
     return LoadPlan(
         host=HOST,
@@ -106,25 +101,38 @@ def _plan(targets: list[Target], slice_s: float) -> LoadPlan:
 
 
 def question_page(site: DemoSite, workdir: Path) -> Measurement:
-    """GET the demo survey's form vs a bare Litestar + Jinja page of about its size."""
-    say("question_page: the resident's survey form vs a bare Litestar + Jinja page")
+    """GET a question page with a display condition, as a resident who has consented
+    and answered two pages sees it, vs a bare Litestar + Jinja page of about its size."""
+    say(
+        "question_page: a survey page with a display condition (session, draft, "
+        "conditions evaluated) vs a bare Litestar + Jinja page"
+    )
     survey_path = site.survey_path()
     app_port, baseline_port = free_port(), free_port()
     baseline_command = uvicorn_command("bench.page_app:create_app", baseline_port)
+    baseline_env = {page_app.QUESTIONS_ENV: str(BASELINE_QUESTIONS)}
     with ExitStack() as servers:
         servers.enter_context(site.serving(app_port))
         servers.enter_context(
-            running(baseline_command, {}, baseline_port, page_app.PAGE_PATH, workdir / "page.log")
+            running(
+                baseline_command,
+                baseline_env,
+                baseline_port,
+                page_app.PAGE_PATH,
+                workdir / "page.log",
+            )
         )
-        _check_each_visitor_gets_own_form(app_port, survey_path)
+        reached, html = walk(app_port, survey_path, CONDITIONAL_PAGE_FORMS)
+        if CONDITIONAL_QUESTION not in html:
+            raise AssertionError(f"the walk reached {reached}, not the conditional page")
         say(
-            f"  page sizes: app {len(_get(app_port, survey_path).encode())} bytes, "
+            f"  measured page: {reached}; sizes: app {len(html.encode())} bytes, "
             f"baseline {len(_get(baseline_port, page_app.PAGE_PATH).encode())} bytes"
         )
         app, baseline = run_load(
             _plan(
                 [
-                    Target(app_port, "page", survey_path, 200),
+                    Target(app_port, "page", survey_path, 200, walk=CONDITIONAL_PAGE_FORMS),
                     Target(baseline_port, "page", page_app.PAGE_PATH, 200),
                 ],
                 PAGE_SLICE_S,
@@ -136,12 +144,17 @@ def question_page(site: DemoSite, workdir: Path) -> Measurement:
     return Measurement("question_page", app.per_second, "req/s", baseline.per_second, app.p99_ms)
 
 
-def _check_app_stored(site: DemoSite, before: tuple[int, int, int], accepted: int) -> None:
-    """Every 303 the client saw is one stored response with one answer per question."""
+def _check_app_stored(
+    site: DemoSite, before: tuple[int, int, int], accepted: int, atoms: int
+) -> None:
+    """Every 303 the client saw is one stored response with every answer it sent."""
     responses, answers, questions = site.stored_counts()
     new_responses, new_answers = responses - before[0], answers - before[1]
-    say(f"  app stored {new_responses} responses, {new_answers} answers ({questions} questions)")
-    if new_responses != accepted or new_answers != accepted * questions:
+    say(
+        f"  app stored {new_responses} responses, {new_answers} answers "
+        f"({questions} questions, {atoms} answers each)"
+    )
+    if new_responses != accepted or new_answers != accepted * atoms:
         raise AssertionError(
             f"the client saw {accepted} accepted submissions, the database holds "
             f"{new_responses} responses and {new_answers} answers"
@@ -157,9 +170,12 @@ def _check_baseline_stored(database: Path, accepted: int) -> None:
 
 
 def submission(site: DemoSite, workdir: Path) -> Measurement:
-    """10-answer survey responses POSTed to the app vs one-row inserts by stock Piccolo."""
-    say(f"submission: {CONCURRENCY} clients POSTing forms, app vs a stock Piccolo insert")
-    before = site.stored_counts()
+    """ "Check your answers" of the demo survey POSTed to the app (every answer in one
+    form, stored in one transaction) vs one-row inserts by stock Piccolo."""
+    say(
+        f"submission: {CONCURRENCY} clients sending 'Check your answers', app vs a stock "
+        "Piccolo insert"
+    )
     app_port, baseline_port = free_port(), free_port()
     database = workdir / "insert-baseline.sqlite3"
     baseline_command = uvicorn_command("bench.insert_app:create_app", baseline_port)
@@ -175,10 +191,13 @@ def submission(site: DemoSite, workdir: Path) -> Measurement:
                 workdir / "insert.log",
             )
         )
+        _, check = walk(app_port, site.survey_path(), -1)
+        atoms = answer_atoms(read_form(check))
+        before = site.stored_counts()
         app, baseline = run_load(
             _plan(
                 [
-                    Target(app_port, "submit", site.survey_path(), 303),
+                    Target(app_port, "submit", site.survey_path(), 303, walk=-1),
                     Target(baseline_port, "submit", insert_app.FORM_PATH, 303),
                 ],
                 SUBMIT_SLICE_S,
@@ -187,6 +206,6 @@ def submission(site: DemoSite, workdir: Path) -> Measurement:
     _describe("app", app)
     _describe("baseline", baseline)
     _describe_client(app)
-    _check_app_stored(site, before, app.ok_total)
+    _check_app_stored(site, before, app.ok_total, atoms)
     _check_baseline_stored(database, baseline.ok_total)
     return Measurement("submission", app.per_second, "responses/s", baseline.per_second, app.p99_ms)

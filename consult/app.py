@@ -16,6 +16,8 @@ from litestar.exceptions import (
     NotFoundException,
     PermissionDeniedException,
 )
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session import SessionMiddleware
 from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -28,6 +30,7 @@ from consult.controllers.health import healthz
 from consult.controllers.public import PublicController
 from consult.controllers.staff import SignInController, StaffController
 from consult.database import ConsultSQLiteEngine
+from consult.sessions import ChangedOnlySessionBackend
 from consult.settings import Settings, get_settings
 from consult.templating import STATIC_DIR, make_template_engine
 from surveys.controllers import (
@@ -126,7 +129,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             backend="gzip", minimum_size=500, gzip_compress_level=6
         ),
         template_config=TemplateConfig(instance=make_template_engine()),
-        middleware=[session.middleware],
+        middleware=[
+            DefineMiddleware(SessionMiddleware, backend=ChangedOnlySessionBackend(config=session))
+        ],
         csrf_config=csrf,
         after_request=_security_headers,
         on_startup=[_open_connections],

@@ -22,6 +22,7 @@ from litestar.utils.scope.state import ScopeState
 from consult.i18n import N_
 
 logger = logging.getLogger("consult")
+RESIDENT_PREFIX = "/c/"
 
 
 def _page(title: str, message: str, status_code: int) -> Template:
@@ -56,6 +57,11 @@ def _resend_form(request: Request[Any, Any, Any]) -> Template | None:
     config = request.app.csrf_config
     parsed = ScopeState.from_scope(request.scope).form
     if config is None or parsed is Empty or not parsed:
+        return None
+    # Only a resident's form (anonymous, under /c/) comes back: a staff form sent
+    # again with a fresh token would let a page on another site have a signed-in
+    # planner change the survey with one click (a forged POST gets this page).
+    if not request.url.path.startswith(RESIDENT_PREFIX):
         return None
     fields = [
         (name, value)

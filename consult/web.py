@@ -14,16 +14,21 @@ from consult.settings import get_settings
 
 
 def locale_of(request: Request[Any, Any, Any]) -> str:
-    """The language this request is served in (worked out once per request)."""
-    state = request.state
-    if "locale" not in state:
-        state.locale = i18n.negotiate(
+    """The language this request is served in (worked out once per request).
+
+    Kept in the ASGI scope's own state dict: a template asks for it a dozen times
+    per page, and request.state builds a new wrapper on every access.
+    """
+    state = request.scope.setdefault("state", {})
+    locale = state.get("locale")
+    if locale is None:
+        locale = state["locale"] = i18n.negotiate(
             request.query_params.get("lang"),
             request.cookies.get(i18n.LANG_COOKIE),
             request.headers.get("accept-language"),
             get_settings().default_locale,
         )
-    return state.locale
+    return locale
 
 
 def translator(request: Request[Any, Any, Any]) -> gettext.NullTranslations:

@@ -234,6 +234,8 @@ def _limit_problems(
         yield Problem(f"{place}.min_choices", N_("The least must not be more than the most."))
     if high is not None and choice_limits and high > len(question.options):
         yield Problem(f"{place}.max_choices", N_("This is more than there are answers."))
+    if low is not None and choice_limits and low > len(question.options):
+        yield Problem(f"{place}.min_choices", N_("This is more than there are answers."))
     for name in ("min_number", "max_number", "unit"):
         if getattr(question, name) not in (None, "") and not number_range:
             yield Problem(f"{place}.{name}", N_("Only a number question takes this."))

@@ -111,22 +111,35 @@ class Journey:
     survey: SurveySpec
     values: Values
     _visible: dict[int, bool] = field(init=False, repr=False)
+    _shown: dict[int, tuple[QuestionSpec, ...]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # In order: a condition rests on an earlier question, and an answer to a
-        # question that is itself hidden counts as no answer.
+        # question that is itself hidden (by its own condition, or because its
+        # whole page is) counts as no answer.
         visible: dict[int, bool] = {}
-        for question in self.survey.questions:
-            condition = question.condition
-            if condition is None:
-                visible[question.id] = True
-                continue
-            source = self.survey.question_by_id.get(condition.source_question_id)
-            chosen: Collection[int] = (
-                chosen_options(source, self.values) if source and visible.get(source.id) else ()
-            )
-            visible[question.id] = condition.is_met(chosen)
+        for page in self.survey.pages:
+            page_shown = True
+            for question in page.questions:
+                shown = self._condition_met(question, visible)
+                if question is page.questions[0] and question.condition is not None:
+                    page_shown = shown or not question.condition.whole_page
+                visible[question.id] = shown and page_shown
         self._visible = visible
+        self._shown = {
+            page.number: tuple(q for q in page.questions if visible[q.id])
+            for page in self.survey.pages
+        }
+
+    def _condition_met(self, question: QuestionSpec, visible: dict[int, bool]) -> bool:
+        condition = question.condition
+        if condition is None:
+            return True
+        source = self.survey.question_by_id.get(condition.source_question_id)
+        chosen: Collection[int] = (
+            chosen_options(source, self.values) if source and visible.get(source.id) else ()
+        )
+        return condition.is_met(chosen)
 
     def is_visible(self, question: QuestionSpec) -> bool:
         return self._visible.get(question.id, False)
@@ -162,9 +175,8 @@ class Journey:
         for grouped pages, (page number, pages) likewise."""
         if not self.survey.one_question_per_page:
             return self.shown_pages.index(page) + 1, len(self.shown_pages)
-        shown = [q for p in self.shown_pages for q in self.shown_questions(p)]
-        first = self.shown_questions(page)[0]
-        return shown.index(first) + 1, len(shown)
+        before = sum(len(self._shown[p.number]) for p in self.shown_pages if p.number < page.number)
+        return before + 1, sum(len(questions) for questions in self._shown.values())
 
     def parse(self, questions: Sequence[QuestionSpec], form: Values) -> ParsedForm:
         answers: list[AnswerValue] = []

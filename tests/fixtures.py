@@ -49,10 +49,11 @@ def _truncate_postgres() -> None:
 
 def _forget_caches() -> None:
     from consult.services import consultations
-    from surveys import services
+    from surveys import pages, services
 
     consultations.forget_cached()
     services.forget_cached()
+    pages.forget_blank_pages()
 
 
 @pytest.fixture(scope="module")

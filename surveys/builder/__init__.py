@@ -8,6 +8,7 @@ builder cannot make a survey that the JSON format would refuse.
 from surveys.builder._common import ChangeRefused, NotInSurvey, QuestionsLocked, Refusal
 from surveys.builder._conditions import remove_condition, set_condition
 from surveys.builder._definitions import (
+    AlreadyReplaced,
     add_definition_questions,
     create_survey,
     export_definition,
@@ -30,6 +31,7 @@ from surveys.builder._questions import (
 )
 
 __all__ = [
+    "AlreadyReplaced",
     "ChangeRefused",
     "NewOption",
     "NotInSurvey",

@@ -9,7 +9,14 @@ import msgspec
 
 from consult.database import write_transaction
 from surveys import services
-from surveys.builder._common import NotInSurvey, editing, question_ids_in_order
+from surveys.builder._common import (
+    ChangeRefused,
+    NotInSurvey,
+    editing,
+    question_ids_in_order,
+    refusals_of,
+    survey_problems,
+)
 from surveys.builder._questions import NewOption, QuestionInput, insert_question
 from surveys.definition import QuestionDefinition, SurveyDefinition, definition_of
 from surveys.question_types import Operator
@@ -41,7 +48,8 @@ async def update_survey(
 ) -> None:
     """Change a survey's texts and layout. A changed consent text is a new consent
     version: each response records which one its respondent agreed to. These may
-    change after answers exist; the questions may not."""
+    change after answers exist; the questions may not. A layout that would break a
+    rule (grouping a condition onto the page of its source) is refused."""
     async with write_transaction():
         row = (
             await Survey.select(Survey.consent_text, Survey.consent_version)
@@ -60,6 +68,9 @@ async def update_survey(
                 Survey.one_question_per_page: one_question_per_page,
             }
         ).where(Survey.id == survey_id)
+        spec, problems = await survey_problems(survey_id)
+        if problems:
+            raise ChangeRefused(refusals_of(spec, problems))
     services.forget_cached()
 
 
@@ -122,24 +133,32 @@ async def _insert_questions(
         )
 
 
+async def _write_definition(
+    consultation_id: int, definition: SurveyDefinition, version: int
+) -> int:
+    """Insert a survey from a checked definition (inside the caller's transaction)."""
+    inserted = await Survey.insert(
+        Survey(
+            consultation=consultation_id,
+            title=definition.title,
+            intro=definition.intro,
+            consent_text=definition.consent_text,
+            one_question_per_page=definition.one_question_per_page,
+            version=version,
+            created_at=datetime.now(UTC),
+        )
+    )
+    survey_id = inserted[0]["id"]
+    await _insert_questions(survey_id, definition.questions, 1)
+    return survey_id
+
+
 async def import_definition(
     consultation_id: int, definition: SurveyDefinition, version: int = 1
 ) -> int:
     """A new survey from a checked definition, in one transaction: all or nothing."""
     async with write_transaction():
-        inserted = await Survey.insert(
-            Survey(
-                consultation=consultation_id,
-                title=definition.title,
-                intro=definition.intro,
-                consent_text=definition.consent_text,
-                one_question_per_page=definition.one_question_per_page,
-                version=version,
-                created_at=datetime.now(UTC),
-            )
-        )
-        survey_id = inserted[0]["id"]
-        await _insert_questions(survey_id, definition.questions, 1)
+        survey_id = await _write_definition(consultation_id, definition, version)
     services.forget_cached()
     return survey_id
 
@@ -158,16 +177,41 @@ async def export_definition(survey_id: int) -> SurveyDefinition:
     )
 
 
+class AlreadyReplaced(Exception):
+    """The survey already has a newer version (a second press of the button)."""
+
+    def __init__(self, newest_id: int) -> None:
+        super().__init__(newest_id)
+        self.newest_id = newest_id
+
+
 async def new_version(survey_id: int) -> int:
     """Copy a survey whose questions are locked into a new, editable version, and
-    retire the old one: its answers stay, it is no longer offered to residents."""
-    spec = await services.load_spec(survey_id)
-    if spec is None:
-        raise NotInSurvey(survey_id)
+    retire the old one: its answers stay, it is no longer offered to residents.
+    One transaction: a survey is replaced once, however often the button is pressed."""
     definition = await export_definition(survey_id)
-    new_id = await import_definition(spec.consultation_id, definition, spec.version + 1)
     async with write_transaction():
+        row = (
+            await Survey.select(Survey.consultation, Survey.version, Survey.retired)
+            .where(Survey.id == survey_id)
+            .first()
+        )
+        if row is None:
+            raise NotInSurvey(survey_id)
+        if row["retired"]:
+            newest = (
+                await Survey.select(Survey.id)
+                .where(
+                    (Survey.consultation == row["consultation"])
+                    & (Survey.title == definition.title)
+                    & Survey.retired.eq(False)
+                )
+                .order_by(Survey.version, ascending=False)
+                .first()
+            )
+            raise AlreadyReplaced(newest["id"] if newest else survey_id)
         await Survey.update({Survey.retired: True}).where(Survey.id == survey_id)
+        new_id = await _write_definition(row["consultation"], definition, row["version"] + 1)
     services.forget_cached()
     return new_id
 

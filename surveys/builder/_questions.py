@@ -80,6 +80,9 @@ class QuestionEdit:
     new_options: tuple[str, ...] = ()
     statements: tuple[str, ...] | None = None
     specials: SpecialOptions = field(default_factory=SpecialOptions)
+    # A button pressed beside one answer: ("up" | "down" | "remove", option id),
+    # done in the same transaction as the rest, so a refusal changes nothing.
+    option_action: tuple[str, int] | None = None
 
 
 async def _free_key(survey_id: int, wanted: str, position: int) -> str:
@@ -90,6 +93,11 @@ async def _free_key(survey_id: int, wanted: str, position: int) -> str:
     while key in taken:
         key, suffix = f"{base[:36]}_{suffix}", suffix + 1
     return key
+
+
+async def _position(question_id: int) -> int:
+    row = await Question.select(Question.position).where(Question.id == question_id).first()
+    return row["position"] if row else 0
 
 
 async def insert_question(survey_id: int, data: QuestionInput, position: int) -> int:
@@ -160,7 +168,8 @@ async def update_question(question_id: int, edit: QuestionEdit) -> None:
                 Question.help: edit.help,
                 Question.required: edit.required,
                 Question.special_category: edit.special_category,
-                Question.key: edit.key or await _free_key(survey_id, "", 0),
+                Question.key: edit.key
+                or await _free_key(survey_id, "", await _position(question_id)),
                 Question.min_choices: edit.min_choices,
                 Question.max_choices: edit.max_choices,
                 Question.min_number: edit.min_number,
@@ -176,6 +185,15 @@ async def update_question(question_id: int, edit: QuestionEdit) -> None:
         await _edit_options(question_id, edit.new_options, edit.specials)
         if edit.statements is not None:
             await _write_statements(question_id, edit.statements)
+        if edit.option_action is not None:
+            action, option_id = edit.option_action
+            if await _option_question(option_id) != question_id:
+                raise NotInSurvey(option_id)
+            if action == "remove":
+                await _delete_option_row(option_id)
+                await _order_options(question_id)
+            else:
+                await _order_options(question_id, (option_id, -1 if action == "up" else 1))
 
 
 async def _options_of(question_id: int) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
@@ -12,7 +13,8 @@ from consult.services import consultations
 from consult.settings import get_settings
 from consult.tables import Consultation
 from surveys import services
-from surveys.flow import SurveySpec
+from surveys.drafts import Draft
+from surveys.flow import SurveySpec, kept_values
 
 # The respondent's part of the session cookie (encrypted, HttpOnly): which consent
 # version they agreed to and which draft code is theirs, per survey. Nothing else
@@ -78,13 +80,52 @@ def give_consent(request: Request[Any, Any, Any], survey_id: int, version: int) 
     _part(request, _CONSENT)[str(survey_id)] = version
 
 
+@dataclass(frozen=True)
+class DraftState:
+    """What the session knows of a draft, so that a page nobody has answered yet
+    needs no database read: the code, which pages hold answers, and the answers
+    that display conditions look at. The answers themselves stay in the draft."""
+
+    code: str
+    filled: frozenset[int]
+    condition_values: dict[str, tuple[str, ...]]
+
+
+def draft_state(request: Request[Any, Any, Any], survey_id: int) -> DraftState | None:
+    state = _part(request, _DRAFTS).get(str(survey_id))
+    if not isinstance(state, dict) or not isinstance(state.get("code"), str):
+        return None
+    values = state.get("conditions") or {}
+    return DraftState(
+        code=state["code"],
+        filled=frozenset(int(n) for n in state.get("filled") or ()),
+        condition_values={str(k): tuple(str(v) for v in vs) for k, vs in values.items()},
+    )
+
+
 def draft_code(request: Request[Any, Any, Any], survey_id: int) -> str | None:
-    code = _part(request, _DRAFTS).get(str(survey_id))
-    return code if isinstance(code, str) else None
+    state = draft_state(request, survey_id)
+    return state.code if state else None
 
 
-def keep_draft_code(request: Request[Any, Any, Any], survey_id: int, code: str) -> None:
-    _part(request, _DRAFTS)[str(survey_id)] = code
+def keep_draft(request: Request[Any, Any, Any], survey: SurveySpec, draft: Draft) -> None:
+    """Remember a draft in the session, with what navigation needs of it."""
+    sources = {q.condition.source_question_id for q in survey.questions if q.condition}
+    conditions = {
+        q.field_name: list(draft.values[q.field_name])
+        for q in survey.questions
+        if q.id in sources and q.field_name in draft.values
+    }
+    filled = [
+        page.number
+        for page in survey.pages
+        if any(kept_values(question, draft.values) for question in page.questions)
+    ]
+    _part(request, _DRAFTS)[str(survey.id)] = {
+        "code": draft.code,
+        "filled": filled,
+        "conditions": conditions,
+    }
 
 
 def forget_survey(request: Request[Any, Any, Any], survey_id: int) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
 from consult.auth import current_member, planners
@@ -225,32 +226,50 @@ class SurveyBuilderController(Controller):
             return await _builder_page(
                 consultation, request, form_id=f"settings-{spec.id}", form=checked, status_code=422
             )
-        await builder.update_survey(
-            spec.id, values["title"], values["intro"], values["consent_text"], layout != "grouped"
-        )
+        try:
+            await builder.update_survey(
+                spec.id,
+                values["title"],
+                values["intro"],
+                values["consent_text"],
+                layout != "grouped",
+            )
+        except builder.ChangeRefused as refused:
+            return await _builder_page(
+                consultation,
+                request,
+                form_id=f"settings-{spec.id}",
+                form=checked,
+                refusals=refused.refusals,
+                status_code=422,
+            )
         return back_to_builder(consultation, f"survey-{spec.id}")
 
     @post("/surveys/{survey_id:int}/version", name="new_version")
     async def version(self, consultation_id: int, survey_id: int) -> Redirect:
         consultation = await consultation_or_404(consultation_id)
         spec = await survey_or_404(consultation, survey_id)
-        new_id = await builder.new_version(spec.id)
+        try:
+            new_id = await builder.new_version(spec.id)
+        except builder.AlreadyReplaced as replaced:
+            # A second press of the button: the planner meant the version made by the first.
+            return back_to_builder(consultation, f"survey-{replaced.newest_id}")
         return back_to_builder(consultation, f"survey-{new_id}")
 
     @post("/surveys/{survey_id:int}/questions", name="add_question")
-    async def addquestion_or_404(
+    async def add_question(
         self, request: Request[Any, Any, Any], consultation_id: int, survey_id: int
     ) -> Template | Redirect:
         consultation = await consultation_or_404(consultation_id)
         spec = await survey_or_404(consultation, survey_id)
-        checked, data = forms.newquestion_or_404(await request.form())
+        checked, data = forms.new_question(await request.form())
         form_id = f"add-{spec.id}"
         if data is None:
             return await _builder_page(
                 consultation, request, form_id=form_id, form=checked, status_code=422
             )
         try:
-            question_id = await builder.addquestion_or_404(spec.id, data)
+            question_id = await builder.add_question(spec.id, data)
         except builder.QuestionsLocked:
             return await _builder_page(
                 consultation,
@@ -278,7 +297,7 @@ class SurveyBuilderController(Controller):
         consultation = await consultation_or_404(consultation_id)
         spec = await survey_or_404(consultation, survey_id)
         form = await request.form()
-        wanted = {str(value) for value in form.getall("key")}
+        wanted = {str(value) for value in form.getall("key", [])}
         chosen = [q for q in instruments.question_bank().questions if q.key in wanted]
         if not chosen:
             values = forms.QuestionForm({})
@@ -317,8 +336,10 @@ class SurveyBuilderController(Controller):
         consultation = await consultation_or_404(consultation_id)
         question = question_or_404(await survey_or_404(consultation, survey_id), question_id)
         direction = form_text(await request.form(), "direction")
+        if direction not in ("up", "down"):
+            raise NotFoundException()
         try:
-            await builder.movequestion_or_404(question.id, -1 if direction == "up" else 1)
+            await builder.move_question(question.id, -1 if direction == "up" else 1)
         except (builder.QuestionsLocked, builder.ChangeRefused) as error:
             return await self._refused(request, consultation, error)
         return back_to_builder(consultation, f"move-{direction}-{question.id}")
@@ -337,7 +358,7 @@ class SurveyBuilderController(Controller):
         consultation = await consultation_or_404(consultation_id)
         question = question_or_404(await survey_or_404(consultation, survey_id), question_id)
         try:
-            copy_id = await builder.duplicatequestion_or_404(question.id)
+            copy_id = await builder.duplicate_question(question.id)
         except (builder.QuestionsLocked, builder.ChangeRefused) as error:
             return await self._refused(request, consultation, error)
         return back_to_builder(consultation, f"question-{copy_id}")
@@ -354,7 +375,7 @@ class SurveyBuilderController(Controller):
         spec = await survey_or_404(consultation, survey_id)
         question = question_or_404(spec, question_id)
         try:
-            await builder.deletequestion_or_404(question.id)
+            await builder.delete_question(question.id)
         except (builder.QuestionsLocked, builder.ChangeRefused) as error:
             return await self._refused(request, consultation, error)
         return back_to_builder(consultation, f"survey-{spec.id}")

@@ -15,7 +15,7 @@ from consult.web import form_text
 from surveys import drafts, services
 from surveys.controllers._respondent import (
     give_consent,
-    keep_draft_code,
+    keep_draft,
     public_consultation,
     respondent_page,
 )
@@ -59,7 +59,7 @@ class LeaveController(Controller):
             )
         survey = await services.load_spec(draft.survey_id)
         assert survey is not None
-        keep_draft_code(request, survey.id, code)
+        keep_draft(request, survey, draft)
         if draft.consent_version is not None:
             give_consent(request, survey.id, draft.consent_version)
         target = Journey(survey, draft.values).next_incomplete(draft.seen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -110,16 +111,10 @@ class QuestionController(Controller):
         if edit is None:
             return await _edit_page(consultation, spec, question, checked, status_code=422)
         option_action = _option_action(form_text(form_data, "option_action"))
+        if option_action is not None and option_action[1] not in {o.id for o in question.options}:
+            option_action = None
         try:
-            await builder.update_question(question.id, edit)
-            if option_action is not None:
-                action, option_id = option_action
-                if option_id not in {option.id for option in question.options}:
-                    option_action = None
-                elif action == "remove":
-                    await builder.delete_option(option_id)
-                else:
-                    await builder.move_option(option_id, -1 if action == "up" else 1)
+            await builder.update_question(question.id, replace(edit, option_action=option_action))
         except builder.QuestionsLocked:
             return await _edit_page(
                 consultation,
@@ -163,7 +158,7 @@ class QuestionController(Controller):
             if form_text(form, "remove"):
                 await builder.remove_condition(question.id)
             else:
-                chosen = {int(v) for v in form.getall("option") if str(v).isdigit()}
+                chosen = {int(v) for v in form.getall("option", []) if str(v).isdigit()}
                 sources = {
                     source.id
                     for source in condition_sources(spec, question)

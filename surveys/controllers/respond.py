@@ -13,28 +13,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from consult.tables import Consultation
 from consult.web import form_lists, form_text, locale_of
-from surveys import drafts, services, submissions
+from surveys import drafts, pages, services, submissions
 from surveys.controllers._respondent import (
     closed_page,
     consent_of,
     draft_code,
+    draft_state,
     forget_survey,
     give_consent,
     has_consented,
-    keep_draft_code,
+    keep_draft,
     mark_code_to_show,
     public_consultation,
     respondent_page,
     survey_in,
     take_code_to_show,
 )
-from surveys.flow import Journey, Page, ParsedForm, SurveySpec, Values
+from surveys.flow import Journey, Page, ParsedForm, SurveySpec, Values, kept_values
 from surveys.question_types import AnswerError, QuestionSpec
 from surveys.resume_codes import format_code, new_code
 
@@ -73,15 +74,10 @@ def _page_template(
     errors: dict[int, AnswerError] | None = None,
     return_to: str = "",
     status_code: int = 200,
+    holes: dict[str, str] | None = None,
 ) -> Template:
-    previous = journey.previous_page(page.number)
-    back = (
-        survey_url(consultation, survey)
-        if previous is None
-        else page_url(consultation, survey, previous)
-    )
-    if return_to == RETURN_TO_CHECK:
-        back = page_url(consultation, survey, None)
+    """A question page; `holes` stands in for the per-visitor parts (pages.py)."""
+    number, total = journey.progress(page)
     return respondent_page(
         "surveys/page.html",
         consultation,
@@ -89,11 +85,54 @@ def _page_template(
         survey=survey,
         page=page,
         shown=journey.shown_questions(page),
-        progress=journey.progress(page),
+        progress=(
+            (holes["progress_number"], holes["progress_total"]) if holes else (number, total)
+        ),
         values=values,
         errors=errors or {},
-        back_href=back,
+        back_href=holes["back_href"]
+        if holes
+        else _back_href(consultation, survey, journey, page, return_to),
         return_to=return_to,
+    )
+
+
+def _back_href(
+    consultation: Consultation, survey: SurveySpec, journey: Journey, page: Page, return_to: str
+) -> str:
+    if return_to == RETURN_TO_CHECK:
+        return page_url(consultation, survey, None)
+    previous = journey.previous_page(page.number)
+    return (
+        survey_url(consultation, survey)
+        if previous is None
+        else page_url(consultation, survey, previous)
+    )
+
+
+def _unanswered_page(
+    request: Request[Any, Any, Any],
+    consultation: Consultation,
+    survey: SurveySpec,
+    journey: Journey,
+    page: Page,
+    return_to: str,
+) -> Template | Response[str]:
+    """A page with nothing entered on it yet: from the worker's rendered copy."""
+    shown = journey.shown_questions(page)
+    number, total = journey.progress(page)
+    return pages.blank_page(
+        request,
+        key=(survey.id, page.number, tuple(q.id for q in shown), return_to),
+        made_from=(consultation, survey),
+        render=lambda holes: _page_template(
+            consultation, survey, journey, page, {}, return_to=return_to, holes=holes
+        ),
+        fill={
+            "progress_number": str(number),
+            "progress_total": str(total),
+            "back_href": _back_href(consultation, survey, journey, page, return_to),
+        },
     )
 
 
@@ -190,7 +229,7 @@ class RespondController(Controller):
     @get("/surveys/{survey_id:int}/pages/{number:int}", name="page")
     async def page(
         self, request: Request[Any, Any, Any], slug: str, survey_id: int, number: int
-    ) -> Template | Redirect:
+    ) -> Template | Response[str] | Redirect:
         consultation = await public_consultation(slug)
         survey = await survey_in(consultation, survey_id)
         page = survey.page(number)
@@ -200,14 +239,21 @@ class RespondController(Controller):
             return closed_page(consultation)
         if not has_consented(request, survey):
             return Redirect(survey_url(consultation, survey), status_code=303)
-        draft = await _draft(request, survey)
-        values = draft.values if draft else {}
+        state = draft_state(request, survey.id)
+        if state is not None and page.number in state.filled:
+            draft = await drafts.load(state.code, survey.id)
+            values: Values = draft.values if draft else {}
+        else:
+            # Nothing entered on this page: the session knows enough to show it.
+            values = state.condition_values if state else {}
         journey = Journey(survey, values)
         if not journey.is_shown(page):
             # Earlier answers hide this page: go on to the next one shown.
             nxt = journey.next_page(page.number)
             return Redirect(page_url(consultation, survey, nxt), status_code=303)
         return_to = RETURN_TO_CHECK if request.query_params.get("return") == RETURN_TO_CHECK else ""
+        if not any(kept_values(question, values) for question in page.questions):
+            return _unanswered_page(request, consultation, survey, journey, page, return_to)
         return _page_template(consultation, survey, journey, page, values, return_to=return_to)
 
     @post("/surveys/{survey_id:int}/pages/{number:int}", name="page_post")
@@ -254,7 +300,7 @@ class RespondController(Controller):
                 save_for_later=saving,
             )
         )
-        keep_draft_code(request, survey.id, code)
+        keep_draft(request, survey, draft)
         if saving:
             mark_code_to_show(request, survey.id)
             return Redirect(survey_url(consultation, survey, "/saved"), status_code=303)

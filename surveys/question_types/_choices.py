@@ -143,7 +143,9 @@ class MultipleChoice(_ChoiceType):
     def parse(self, question: QuestionSpec, form: Form) -> tuple[AnswerValue, ...]:
         values = list(dict.fromkeys(values_of(form, question.field_name)))
         if not values:
-            if question.required or question.min_choices:
+            # An optional question may be skipped, whatever its least number of
+            # choices (as a ranking may): the least applies once someone answers.
+            if question.required:
                 if question.min_choices and question.min_choices > 1:
                     raise refuse(N_("Select at least %(min)s answers."), min=question.min_choices)
                 raise refuse(N_("Select at least one answer."))

@@ -13,6 +13,7 @@ SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
 NUMBER_MIN = -1_000_000_000
 NUMBER_MAX = 1_000_000_000
+_MOST_DIGITS = len(str(NUMBER_MAX))
 # Spaces people type inside numbers ("1 000"), and the minus sign a keyboard may give.
 _NUMBER_SPACES = str.maketrans({" ": "", "\u00a0": "", "\u202f": "", "\u2009": "", "\u2212": "-"})
 
@@ -73,10 +74,18 @@ class Number(QuestionType):
         digits = text[1:] if text[:1] in "+-" else text
         if not digits.isascii() or not digits.isdigit():
             raise refuse(N_("Enter a whole number, like 12."))
-        number = int(text)
         low, high = self.bounds(question)
+        # Python refuses to read integers of thousands of digits, and no answer
+        # needs more than the limits have: a long one is simply out of range.
+        number = (
+            int(text)
+            if len(digits.lstrip("0")) <= _MOST_DIGITS
+            else (high + 1 if text[:1] != "-" else low - 1)
+        )
         if not low <= number <= high:
             if question.min_number is None and question.max_number is None:
+                if number < low:
+                    raise refuse(N_("Enter a larger number."))
                 raise refuse(N_("Enter a smaller number."))
             if question.max_number is None:
                 raise refuse(N_("Enter a number of %(min)s or more."), min=low)

@@ -180,9 +180,9 @@ def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
     # Six residents answer: five "Yes", one "No".
     spec = run(services.load_spec, survey_id)
     safe_q = spec.questions[0]
-    form_url = f"/c/oslo-youth/surveys/{survey_id}"
+    submit_url = f"/c/oslo-youth/surveys/{survey_id}/submit"
     for choice in [0, 0, 0, 0, 0, 1]:
-        sent = send_survey(client, form_url, {safe_q.field_name: str(safe_q.options[choice].id)})
+        sent = send_survey(client, submit_url, {safe_q.field_name: str(safe_q.options[choice].id)})
         assert sent.status_code == 303
 
     results = client.get(f"/staff/surveys/{survey_id}/results")
@@ -203,11 +203,11 @@ def test_planner_builds_opens_and_reads_a_consultation(planner_client, run):
         client, detail_url, add_url, {"type": "long_text", "text": "A late question"}
     )
     assert locked.status_code == 409
-    assert "cannot change once people have answered" in locked.text
+    assert "Create a new version to change them." in locked.text
+    assert "A late question" not in [q.text for q in run(services.load_spec, survey_id).questions]
 
 
-def test_percentages_are_shown_for_groups_of_k_or_more(planner_client, run, make_survey):
-
+def test_percentages_are_shown_for_groups_of_k_or_more(planner_client, make_survey):
     survey = make_survey("vantaa-clubs")
     single = survey.question_ids["single"]
     scale = survey.question_ids["scale"]
@@ -215,7 +215,7 @@ def test_percentages_are_shown_for_groups_of_k_or_more(planner_client, run, make
     for choice in [yes] * 6 + [no] * 5:
         sent = send_survey(
             planner_client,
-            survey.url,
+            survey.submit_url,
             {f"q{single}": str(choice), f"q{scale}": str(survey.option_ids["scale"][0])},
         )
         assert sent.status_code == 303

@@ -1,0 +1,44 @@
+"""The session cookie, written only when the session changed.
+
+Litestar's cookie backend encrypts the session and sets the cookie again on every
+response. A resident's session changes twice (consent, first page) and is read on
+every page after; encrypting and sending it each time was a tenth of a question
+page's cost. Writing it only on change also means its lifetime counts from the
+last change, not the last request: a copied cookie does not live for ever.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar.connection import ASGIConnection
+from litestar.middleware.session.client_side import ClientSideSessionBackend
+from litestar.types import Empty, Message, ScopeSession
+
+_LOADED = "consult.session_loaded"
+
+
+class ChangedOnlySessionBackend(ClientSideSessionBackend):
+    async def load_from_connection(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> dict[str, Any]:
+        data = await super().load_from_connection(connection)
+        # The session as it arrived (a handler changes the dict in place).
+        connection.scope[_LOADED] = msgspec.json.encode(data)  # type: ignore[literal-required]
+        return data
+
+    async def store_in_message(
+        self,
+        scope_session: ScopeSession,
+        message: Message,
+        connection: ASGIConnection[Any, Any, Any, Any],
+    ) -> None:
+        loaded = connection.scope.get(_LOADED)  # type: ignore[call-overload]
+        if (
+            scope_session is not Empty
+            and loaded is not None
+            and msgspec.json.encode(scope_session) == loaded
+        ):
+            return  # unchanged: the browser's cookie is still right
+        await super().store_in_message(scope_session, message, connection)
