@@ -10,7 +10,7 @@ from piccolo.query.functions.aggregate import Count
 from analysis.disclosure import suppress, threshold, total_is_safe
 from surveys.flow import SurveySpec
 from surveys.question_types import AnswerValue, QuestionSpec
-from surveys.tables import Answer, Response, ResponseStatus
+from surveys.tables import ANSWER_ATOM_COLUMNS, Answer, Response, ResponseStatus
 
 
 @dataclass(frozen=True)
@@ -160,15 +160,7 @@ async def response_rows(survey: SurveySpec) -> AsyncIterator[tuple[object, ...]]
         .order_by(Response.id)
     )
     answers = (
-        await Answer.select(
-            Answer.response,
-            Answer.question,
-            Answer.option,
-            Answer.number,
-            Answer.text,
-            Answer.statement,
-            Answer.rank,
-        )
+        await Answer.select(Answer.response, *ANSWER_ATOM_COLUMNS)
         .where((Answer.question.survey == survey.id) & _COMPLETE)
         .order_by(Answer.response)
         .order_by(Answer.id)

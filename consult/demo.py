@@ -62,7 +62,7 @@ DEFINITION = SurveyDefinition(
     schema=SCHEMA_ID,
     title="Safety, hate and what the city should do",
     intro=(
-        "Twelve short questions about feeling safe, hate speech and what Reykjavik "
+        "Thirteen short questions about feeling safe, hate speech and what Reykjavik "
         "should do. Skip any question marked ‘optional’."
     ),
     consent_text=(
@@ -185,6 +185,12 @@ DEFINITION = SurveyDefinition(
             ),
         ),
         QuestionDefinition(
+            key="neighbourhood",
+            type="short_text",
+            text="Which part of Reykjavik do you live in?",
+            help="For example Breiðholt or Vesturbær. Leave it empty if you prefer.",
+        ),
+        QuestionDefinition(
             key="years_in_city",
             type="number",
             text="How many years have you lived in Reykjavik?",
@@ -201,6 +207,7 @@ DEFINITION = SurveyDefinition(
     ],
 )
 
+NEIGHBOURHOODS = ["Breiðholt", "Vesturbær", "Hlíðar", "Grafarvogur", "Laugardalur", "Árbær"]
 FREE_TEXT = {
     "en": [
         "More youth workers in the evenings, especially in Breiðholt.",
@@ -269,6 +276,8 @@ def _synthetic_form(rng: random.Random, survey: SurveySpec, locale: str) -> dict
                 form[question.rank_field(option)] = [str(place)]
         elif question.type == "number":
             form[question.field_name] = [str(rng.randint(0, 40))]
+        elif question.type == "short_text":
+            form[question.field_name] = [rng.choice(NEIGHBOURHOODS)]
         elif rng.random() < 0.6:
             form[question.field_name] = [rng.choice(FREE_TEXT[locale])]
     return form

@@ -13,7 +13,7 @@ from consult.tables import Consultation, ConsultationStatus
 from surveys.drafts import delete_drafts
 from surveys.flow import SurveySpec
 from surveys.question_types import AnswerValue
-from surveys.tables import Answer, Channel, Response
+from surveys.tables import ANSWER_ATOM_COLUMNS, Answer, Channel, Response
 
 
 class ConsultationNotOpen(Exception):
@@ -150,15 +150,7 @@ async def _open_consultation_ids(consultation_ids: set[int]) -> set[int]:
 # Answer rows in one INSERT at most: well within both databases' limit on bound
 # parameters (SQLite 32766, PostgreSQL 32767).
 _ANSWER_ROWS_PER_INSERT = 1000
-_ANSWER_COLUMNS = (
-    Answer.response,
-    Answer.question,
-    Answer.option,
-    Answer.number,
-    Answer.text,
-    Answer.statement,
-    Answer.rank,
-)
+_ANSWER_COLUMNS = (Answer.response, *ANSWER_ATOM_COLUMNS)
 
 
 def answers_insert_sql(row_count: int) -> str:

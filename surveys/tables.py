@@ -139,6 +139,18 @@ class Answer(Table):
     rank = Integer(null=True, default=None)
 
 
+# What one answer atom is, after its response: the columns a submission writes
+# and an export reads, in this order (surveys.question_types.AnswerValue).
+ANSWER_ATOM_COLUMNS = (
+    Answer.question,
+    Answer.option,
+    Answer.number,
+    Answer.text,
+    Answer.statement,
+    Answer.rank,
+)
+
+
 class ResumeDraft(Table):
     """Answers given so far, sealed: readable only with the respondent's code.
 

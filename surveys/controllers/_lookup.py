@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
@@ -61,3 +62,24 @@ def condition_sources(spec: SurveySpec, question: QuestionSpec) -> list[Question
         and page is not None
         and source_page.number < page.number
     ]
+
+
+async def _provide_consultation(consultation_id: int) -> Consultation:
+    return await consultation_or_404(consultation_id)
+
+
+async def _provide_survey(consultation: Consultation, survey_id: int) -> SurveySpec:
+    return await survey_or_404(consultation, survey_id)
+
+
+def _provide_question(spec: SurveySpec, question_id: int) -> QuestionSpec:
+    return question_or_404(spec, question_id)
+
+
+# A handler names `consultation`, `spec` or `question` and gets it from the path,
+# checked all the way up (the question is of this survey, of this consultation).
+LOOKUPS = {
+    "consultation": Provide(_provide_consultation),
+    "spec": Provide(_provide_survey),
+    "question": Provide(_provide_question, sync_to_thread=False),
+}

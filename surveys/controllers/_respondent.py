@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
+from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
@@ -41,6 +42,18 @@ async def survey_in(consultation: Consultation, survey_id: int) -> SurveySpec:
     if spec is None or spec.consultation_id != consultation.id:
         raise NotFoundException()
     return spec
+
+
+async def _provide_survey(consultation: Consultation, survey_id: int) -> SurveySpec:
+    return await survey_in(consultation, survey_id)
+
+
+# A handler names `consultation` (from the slug: open or closed, never a draft)
+# or `survey` (of that consultation) and gets it, or the visitor gets a 404.
+RESPONDENT_LOOKUPS = {
+    "consultation": Provide(public_consultation),
+    "survey": Provide(_provide_survey),
+}
 
 
 def respondent_page(

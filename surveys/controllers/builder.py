@@ -27,10 +27,8 @@ from surveys import builder, instruments, services
 from surveys.controllers import _builder_forms as forms
 from surveys.controllers._lookup import (
     FOCUS_PATTERN,
+    LOOKUPS,
     back_to_builder,
-    consultation_or_404,
-    question_or_404,
-    survey_or_404,
 )
 from surveys.definition import (
     InvalidDefinition,
@@ -38,7 +36,8 @@ from surveys.definition import (
     read_definition,
     write_definition,
 )
-from surveys.question_types import REGISTRY
+from surveys.flow import SurveySpec
+from surveys.question_types import REGISTRY, QuestionSpec
 
 SURVEY_TITLE_MAX = 200
 SURVEY_TEXT_MAX = 5000
@@ -97,17 +96,16 @@ class SurveyBuilderController(Controller):
 
     path = "/staff/consultations/{consultation_id:int}"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = {"member": Provide(current_member, sync_to_thread=False), **LOOKUPS}
 
     @get("/", name="staff_consultation")
-    async def detail(self, request: Request[Any, Any, Any], consultation_id: int) -> Template:
-        return await _builder_page(await consultation_or_404(consultation_id), request)
+    async def detail(self, request: Request[Any, Any, Any], consultation: Consultation) -> Template:
+        return await _builder_page(consultation, request)
 
     @post("/safety", name="consultation_safety")
     async def safety(
-        self, request: Request[Any, Any, Any], consultation_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
         form = await request.form()
         exit_url = form_text(form, "exit_url")
         if not re.match(r"^https?://[^\s/?#]+\.[^\s]*$", exit_url) or len(exit_url) > 300:
@@ -125,9 +123,8 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys", name="create_survey")
     async def create_survey(
-        self, request: Request[Any, Any, Any], consultation_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
         form = await request.form()
         title = form_text(form, "title")
         if not title or len(title) > SURVEY_TITLE_MAX:
@@ -146,9 +143,8 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys/template", name="survey_from_template")
     async def from_template(
-        self, request: Request[Any, Any, Any], consultation_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
         form = await request.form()
         definition = instruments.template(form_text(form, "template"))
         if definition is None:
@@ -162,9 +158,8 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys/import", name="import_survey")
     async def import_survey(
-        self, request: Request[Any, Any, Any], consultation_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
         form = await request.form()
         upload = form.get("definition")
         data = await upload.read() if isinstance(upload, UploadFile) else b""
@@ -183,10 +178,8 @@ class SurveyBuilderController(Controller):
 
     @get("/surveys/{survey_id:int}/definition.json", name="export_definition")
     async def export_definition(
-        self, consultation_id: int, survey_id: int, member: StaffMember
+        self, consultation: Consultation, spec: SurveySpec, member: StaffMember
     ) -> Response[bytes]:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
         body = write_definition(await builder.export_definition(spec.id))
         await audit.record(member.user_id, "export_definition", "survey", spec.id)
         return Response(
@@ -200,19 +193,15 @@ class SurveyBuilderController(Controller):
         )
 
     @get("/surveys/{survey_id:int}/preview", name="preview_survey")
-    async def preview(self, consultation_id: int, survey_id: int) -> Template:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
+    async def preview(self, consultation: Consultation, spec: SurveySpec) -> Template:
         return Template(
             "staff/preview.html", context={"consultation": consultation, "survey": spec}
         )
 
     @post("/surveys/{survey_id:int}/settings", name="survey_settings")
     async def settings(
-        self, request: Request[Any, Any, Any], consultation_id: int, survey_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation, spec: SurveySpec
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
         form = await request.form()
         values = {name: form_text(form, name) for name in ("title", "intro", "consent_text")}
         layout = form_text(form, "layout")
@@ -246,9 +235,7 @@ class SurveyBuilderController(Controller):
         return back_to_builder(consultation, f"survey-{spec.id}")
 
     @post("/surveys/{survey_id:int}/version", name="new_version")
-    async def version(self, consultation_id: int, survey_id: int) -> Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
+    async def version(self, consultation: Consultation, spec: SurveySpec) -> Redirect:
         try:
             new_id = await builder.new_version(spec.id)
         except builder.AlreadyReplaced as replaced:
@@ -258,10 +245,8 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys/{survey_id:int}/questions", name="add_question")
     async def add_question(
-        self, request: Request[Any, Any, Any], consultation_id: int, survey_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation, spec: SurveySpec
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
         checked, data = forms.new_question(await request.form())
         form_id = f"add-{spec.id}"
         if data is None:
@@ -292,10 +277,8 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys/{survey_id:int}/bank", name="add_from_bank")
     async def add_from_bank(
-        self, request: Request[Any, Any, Any], consultation_id: int, survey_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation, spec: SurveySpec
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
         form = await request.form()
         wanted = {str(value) for value in form.getall("key", [])}
         chosen = [q for q in instruments.question_bank().questions if q.key in wanted]
@@ -329,12 +312,9 @@ class SurveyBuilderController(Controller):
     async def move(
         self,
         request: Request[Any, Any, Any],
-        consultation_id: int,
-        survey_id: int,
-        question_id: int,
+        consultation: Consultation,
+        question: QuestionSpec,
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        question = question_or_404(await survey_or_404(consultation, survey_id), question_id)
         direction = form_text(await request.form(), "direction")
         if direction not in ("up", "down"):
             raise NotFoundException()
@@ -351,12 +331,9 @@ class SurveyBuilderController(Controller):
     async def duplicate(
         self,
         request: Request[Any, Any, Any],
-        consultation_id: int,
-        survey_id: int,
-        question_id: int,
+        consultation: Consultation,
+        question: QuestionSpec,
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        question = question_or_404(await survey_or_404(consultation, survey_id), question_id)
         try:
             copy_id = await builder.duplicate_question(question.id)
         except (builder.QuestionsLocked, builder.ChangeRefused) as error:
@@ -367,13 +344,10 @@ class SurveyBuilderController(Controller):
     async def delete(
         self,
         request: Request[Any, Any, Any],
-        consultation_id: int,
-        survey_id: int,
-        question_id: int,
+        consultation: Consultation,
+        spec: SurveySpec,
+        question: QuestionSpec,
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
-        question = question_or_404(spec, question_id)
         try:
             await builder.delete_question(question.id)
         except (builder.QuestionsLocked, builder.ChangeRefused) as error:

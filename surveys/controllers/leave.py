@@ -10,13 +10,13 @@ from litestar.response import Redirect, Template
 from consult.i18n import N_
 from consult.services import consultations
 from consult.settings import get_settings
-from consult.tables import DEFAULT_EXIT_URL
+from consult.tables import DEFAULT_EXIT_URL, Consultation
 from consult.web import form_text
 from surveys import drafts, services
 from surveys.controllers._respondent import (
+    RESPONDENT_LOOKUPS,
     give_consent,
     keep_draft,
-    public_consultation,
     respondent_page,
 )
 from surveys.controllers.respond import page_url
@@ -29,15 +29,16 @@ CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 
 class LeaveController(Controller):
     path = "/c/{slug:str}"
+    dependencies = {"consultation": RESPONDENT_LOOKUPS["consultation"]}
 
     @get("/resume", name="resume")
-    async def resume_form(self, slug: str) -> Template:
-        consultation = await public_consultation(slug)
+    async def resume_form(self, consultation: Consultation) -> Template:
         return respondent_page("surveys/resume.html", consultation, code="", error=None)
 
     @post("/resume", name="resume_post")
-    async def resume(self, request: Request[Any, Any, Any], slug: str) -> Template | Redirect:
-        consultation = await public_consultation(slug)
+    async def resume(
+        self, request: Request[Any, Any, Any], consultation: Consultation
+    ) -> Template | Redirect:
         form = await request.form()
         typed = form_text(form, "code")
         code = normalise_code(typed)

@@ -18,11 +18,9 @@ from surveys.controllers._lookup import (
     FOCUS_PATTERN as _FOCUS,
 )
 from surveys.controllers._lookup import (
+    LOOKUPS,
     builder_url,
     condition_sources,
-    consultation_or_404,
-    question_or_404,
-    survey_or_404,
 )
 from surveys.flow import SurveySpec
 from surveys.question_types import Operator, QuestionSpec
@@ -80,18 +78,16 @@ class QuestionController(Controller):
         "/surveys/{survey_id:int}/questions/{question_id:int}"
     )
     guards = [planners]
+    dependencies = LOOKUPS
 
     @get("/", name="edit_question")
     async def edit(
         self,
         request: Request[Any, Any, Any],
-        consultation_id: int,
-        survey_id: int,
-        question_id: int,
+        consultation: Consultation,
+        spec: SurveySpec,
+        question: QuestionSpec,
     ) -> Template:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
-        question = question_or_404(spec, question_id)
         focus = request.query_params.get("focus", "")
         return await _edit_page(consultation, spec, question, focus=focus)
 
@@ -99,13 +95,10 @@ class QuestionController(Controller):
     async def save(
         self,
         request: Request[Any, Any, Any],
-        consultation_id: int,
-        survey_id: int,
-        question_id: int,
+        consultation: Consultation,
+        spec: SurveySpec,
+        question: QuestionSpec,
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
-        question = question_or_404(spec, question_id)
         form_data = await request.form()
         checked, edit = forms.question_edit(form_data, question)
         if edit is None:
@@ -146,13 +139,10 @@ class QuestionController(Controller):
     async def condition(
         self,
         request: Request[Any, Any, Any],
-        consultation_id: int,
-        survey_id: int,
-        question_id: int,
+        consultation: Consultation,
+        spec: SurveySpec,
+        question: QuestionSpec,
     ) -> Template | Redirect:
-        consultation = await consultation_or_404(consultation_id)
-        spec = await survey_or_404(consultation, survey_id)
-        question = question_or_404(spec, question_id)
         form = await request.form()
         try:
             if form_text(form, "remove"):

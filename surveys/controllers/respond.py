@@ -21,6 +21,7 @@ from consult.tables import Consultation
 from consult.web import form_lists, form_text, locale_of
 from surveys import drafts, pages, services, submissions
 from surveys.controllers._respondent import (
+    RESPONDENT_LOOKUPS,
     closed_page,
     consent_of,
     draft_code,
@@ -30,9 +31,7 @@ from surveys.controllers._respondent import (
     has_consented,
     keep_draft,
     mark_code_to_show,
-    public_consultation,
     respondent_page,
-    survey_in,
     take_code_to_show,
 )
 from surveys.flow import Journey, Page, ParsedForm, SurveySpec, Values, kept_values
@@ -193,27 +192,23 @@ class RespondController(Controller):
     """The resident's survey, from the landing page to the thank-you page."""
 
     path = "/c/{slug:str}"
+    dependencies = RESPONDENT_LOOKUPS
 
     @get("/", name="consultation")
-    async def landing(self, slug: str) -> Template:
-        consultation = await public_consultation(slug)
+    async def landing(self, consultation: Consultation) -> Template:
         surveys = await services.surveys_of(consultation.id, include_retired=False)
         return respondent_page("public/consultation.html", consultation, surveys=surveys)
 
     @get("/surveys/{survey_id:int}", name="respond")
-    async def start(self, slug: str, survey_id: int) -> Template:
-        consultation = await public_consultation(slug)
-        survey = await survey_in(consultation, survey_id)
+    async def start(self, consultation: Consultation, survey: SurveySpec) -> Template:
         if not consultation.is_open:
             return closed_page(consultation)
         return respondent_page("surveys/start.html", consultation, survey=survey)
 
     @post("/surveys/{survey_id:int}/start", name="begin")
     async def begin(
-        self, request: Request[Any, Any, Any], slug: str, survey_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
     ) -> Template | Redirect:
-        consultation = await public_consultation(slug)
-        survey = await survey_in(consultation, survey_id)
         if not consultation.is_open:
             return closed_page(consultation, 409)
         if survey.needs_consent:
@@ -228,10 +223,12 @@ class RespondController(Controller):
 
     @get("/surveys/{survey_id:int}/pages/{number:int}", name="page")
     async def page(
-        self, request: Request[Any, Any, Any], slug: str, survey_id: int, number: int
+        self,
+        request: Request[Any, Any, Any],
+        consultation: Consultation,
+        survey: SurveySpec,
+        number: int,
     ) -> Template | Response[str] | Redirect:
-        consultation = await public_consultation(slug)
-        survey = await survey_in(consultation, survey_id)
         page = survey.page(number)
         if page is None:
             raise NotFoundException()
@@ -258,10 +255,12 @@ class RespondController(Controller):
 
     @post("/surveys/{survey_id:int}/pages/{number:int}", name="page_post")
     async def page_post(
-        self, request: Request[Any, Any, Any], slug: str, survey_id: int, number: int
+        self,
+        request: Request[Any, Any, Any],
+        consultation: Consultation,
+        survey: SurveySpec,
+        number: int,
     ) -> Template | Redirect:
-        consultation = await public_consultation(slug)
-        survey = await survey_in(consultation, survey_id)
         page = survey.page(number)
         if page is None:
             raise NotFoundException()
@@ -313,10 +312,8 @@ class RespondController(Controller):
 
     @get("/surveys/{survey_id:int}/check", name="check")
     async def check(
-        self, request: Request[Any, Any, Any], slug: str, survey_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
     ) -> Template | Redirect:
-        consultation = await public_consultation(slug)
-        survey = await survey_in(consultation, survey_id)
         if not consultation.is_open:
             return closed_page(consultation)
         draft = await _draft(request, survey)
@@ -337,10 +334,8 @@ class RespondController(Controller):
 
     @post("/surveys/{survey_id:int}/submit", name="submit")
     async def submit(
-        self, request: Request[Any, Any, Any], slug: str, survey_id: int
+        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
     ) -> Template | Redirect:
-        consultation = await public_consultation(slug)
-        survey = await survey_in(consultation, survey_id)
         form = await request.form()
         key = form_text(form, "idempotency_key")
         if not _IDEMPOTENCY_KEY.match(key):
@@ -369,9 +364,9 @@ class RespondController(Controller):
         return Redirect(f"/c/{consultation.slug}/thanks", status_code=303)
 
     @get("/surveys/{survey_id:int}/saved", name="saved")
-    async def saved(self, request: Request[Any, Any, Any], slug: str, survey_id: int) -> Template:
-        consultation = await public_consultation(slug)
-        survey = await survey_in(consultation, survey_id)
+    async def saved(
+        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
+    ) -> Template:
         code = take_code_to_show(request, survey.id)
         expires = drafts.SAVED_FOR + datetime.now(UTC)
         return respondent_page(
@@ -383,5 +378,5 @@ class RespondController(Controller):
         )
 
     @get("/thanks", name="thanks")
-    async def thanks(self, slug: str) -> Template:
-        return respondent_page("surveys/thanks.html", await public_consultation(slug))
+    async def thanks(self, consultation: Consultation) -> Template:
+        return respondent_page("surveys/thanks.html", consultation)
