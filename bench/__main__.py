@@ -13,7 +13,11 @@ from pathlib import Path
 
 from bench import demo_site, scenarios
 
-BENCHMARKS = {"question_page": scenarios.question_page, "submission": scenarios.submission}
+BENCHMARKS = {
+    "question_page": scenarios.question_page,
+    "question_page_rendered": scenarios.question_page_rendered,
+    "submission": scenarios.submission,
+}
 
 
 def main(names: list[str]) -> int:

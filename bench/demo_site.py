@@ -54,9 +54,9 @@ class DemoSite:
                 db.execute("SELECT count(*) FROM question").fetchone()[0],
             )
 
-    def serving(self, port: int) -> AbstractContextManager[None]:
+    def serving(self, port: int, env: dict[str, str] | None = None) -> AbstractContextManager[None]:
         log = self.directory / "consult-serve.log"
-        return running(consult_command(port), self.env, port, "/healthz", log)
+        return running(consult_command(port), env or self.env, port, "/healthz", log)
 
 
 def prepare(directory: Path) -> DemoSite:

@@ -75,6 +75,10 @@ class Settings:
     definition_cache_seconds: float = field(
         default_factory=lambda: float(os.environ.get("CONSULT_DEFINITION_CACHE_SECONDS", "2"))
     )
+    # CONSULT_PAGE_CACHE: serve a question page nobody has answered yet from a copy
+    # the worker rendered (at most CONSULT_DEFINITION_CACHE_SECONDS old); off renders
+    # every page (the benchmark compares both).
+    page_cache: bool = field(default_factory=lambda: _bool("CONSULT_PAGE_CACHE", True))
     # CONSULT_DEBUG: tracebacks in responses; never in production.
     debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))
 

@@ -59,7 +59,8 @@ def _same(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
 
 
 def _max_age() -> float:
-    return get_settings().definition_cache_seconds
+    settings = get_settings()
+    return settings.definition_cache_seconds if settings.page_cache else 0.0
 
 
 def csrf_field(request: Request[Any, Any, Any]) -> str:
