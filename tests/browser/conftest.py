@@ -8,8 +8,9 @@ browser sees exactly what `make run` serves.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
@@ -71,15 +72,19 @@ def demo_site(database: None) -> Iterator[DemoSite]:
         yield DemoSite(base_url, url)
 
 
-def _context(browser: Browser, site: DemoSite, *, javascript: bool) -> BrowserContext:
-    context = browser.new_context(
-        base_url=site.base_url,
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        java_script_enabled=javascript,
-        locale="en-GB",
-    )
+def _context(
+    browser: Browser, site: DemoSite, *, javascript: bool, **options: Any
+) -> BrowserContext:
+    settings: dict[str, Any] = {
+        "base_url": site.base_url,
+        "viewport": PHONE,
+        "is_mobile": True,
+        "has_touch": True,
+        "java_script_enabled": javascript,
+        "locale": "en-GB",
+        **options,
+    }
+    context = browser.new_context(**settings)
     context.set_default_timeout(10_000)
     return context
 
@@ -98,3 +103,26 @@ def phone_without_javascript(browser: Browser, demo_site: DemoSite) -> Iterator[
     context = _context(browser, demo_site, javascript=False)
     yield context.new_page()
     context.close()
+
+
+NewContext = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def new_context(browser: Browser, demo_site: DemoSite) -> Iterator[NewContext]:
+    """Make browser contexts of other kinds, all closed after the test.
+
+    `new_context(javascript=True, **options)` takes Playwright's new_context
+    options over the phone's defaults: another `viewport`, `reduced_motion`,
+    `is_mobile=False` for a desktop keyboard, and so on.
+    """
+    made: list[BrowserContext] = []
+
+    def make(*, javascript: bool = True, **options: Any) -> BrowserContext:
+        context = _context(browser, demo_site, javascript=javascript, **options)
+        made.append(context)
+        return context
+
+    yield make
+    for context in made:
+        context.close()

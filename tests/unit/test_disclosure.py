@@ -37,7 +37,9 @@ def _recoverable(cells, shown, k):
     found = True
     while found:
         found = False
-        for lines in ([[(r, c) for c in cols] for r in rows], [[(r, c) for r in rows] for c in cols]):
+        row_lines = [[(r, c) for c in cols] for r in rows]
+        col_lines = [[(r, c) for r in rows] for c in cols]
+        for lines in (row_lines, col_lines):
             for line in lines:
                 unknown = [key for key in line if key not in known]
                 if len(unknown) == 1:

@@ -1,0 +1,86 @@
+"""Quick exit on the demo (a sensitive consultation): the button, Shift three times
+and the skip link all reach the neutral site with no referrer, and afterwards Back
+shows none of the answers given.
+
+The neutral site (https://www.vedur.is/) is answered by the test itself through
+page.route, so nothing leaves this machine.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, Request, Route, expect
+
+from tests.browser.journey import ANSWERS, CONTINUE, answer, begin, expect_question, press
+
+pytestmark = pytest.mark.browser
+
+NEUTRAL_SITE = "https://www.vedur.is/"
+NEUTRAL_TITLE = "Veðurstofa Íslands"
+
+
+def _answer_two_pages(page: Page, *, second: bool = True) -> None:
+    begin(page)
+    answer(page, ANSWERS[0])
+    press(page, CONTINUE)
+    expect_question(page, ANSWERS[1])
+    if second:
+        answer(page, ANSWERS[1])
+
+
+def _stand_in_for_the_neutral_site(page: Page) -> list[Request]:
+    """Answer the neutral site locally; the requests it got, to check for a referrer."""
+    seen: list[Request] = []
+
+    def fulfil(route: Route) -> None:
+        seen.append(route.request)
+        route.fulfill(
+            body=f"<!doctype html><meta charset=utf-8><title>{NEUTRAL_TITLE}</title><h1>Spá</h1>",
+            content_type="text/html",
+        )
+
+    page.context.route("https://www.vedur.is/**", fulfil)
+    return seen
+
+
+def _expect_left_without_trace(page: Page, seen: list[Request]) -> None:
+    expect(page).to_have_title(NEUTRAL_TITLE)
+    assert page.url == NEUTRAL_SITE
+    assert seen, "the neutral site was not asked for"
+    assert "referer" not in seen[-1].headers, "the neutral site was told where we came from"
+    page.go_back()
+    # Whatever Back shows, it is not a page with the resident's answers on it.
+    expect(page.locator("input:checked")).to_have_count(0)
+    expect(page.get_by_text(ANSWERS[0].choose[0], exact=True)).to_have_count(0)
+    # htmx keeps no copy of the pages it swapped (its history cache is off).
+    stored = page.evaluate("() => Object.keys(sessionStorage)")
+    assert "htmx-history-cache" not in stored, stored
+
+
+def test_the_exit_button_leaves_for_the_neutral_site_and_back_shows_nothing(phone: Page):
+    seen = _stand_in_for_the_neutral_site(phone)
+    _answer_two_pages(phone)
+    phone.get_by_role("link", name="Exit this page").last.click()
+    _expect_left_without_trace(phone, seen)
+
+
+def test_shift_pressed_three_times_exits(phone: Page):
+    seen = _stand_in_for_the_neutral_site(phone)
+    _answer_two_pages(phone)
+    for _ in range(3):
+        phone.keyboard.press("Shift")
+    _expect_left_without_trace(phone, seen)
+
+
+def test_without_javascript_the_skip_link_exits_through_the_server(
+    phone_without_javascript: Page,
+):
+    page = phone_without_javascript
+    seen = _stand_in_for_the_neutral_site(page)
+    _answer_two_pages(page, second=False)
+    # On a page just loaded, the first Tab reaches the exit skip link.
+    page.keyboard.press("Tab")
+    exit_link = page.get_by_role("link", name="Exit this page").first
+    expect(exit_link).to_be_focused()
+    page.keyboard.press("Enter")
+    _expect_left_without_trace(page, seen)
