@@ -72,9 +72,7 @@ def suppress_table(cells: Mapping[tuple[R, C], int], k: int) -> dict[tuple[R, C]
         lines.extend(grouped.values())
     while (line := _solvable_line(lines, shown)) is not None:
         candidates = sorted(
-            (cells[key] == 0, cells[key], repr(key), key)
-            for key in line
-            if shown[key] is not None
+            (cells[key] == 0, cells[key], repr(key), key) for key in line if shown[key] is not None
         )
         if not candidates:
             break  # a line of one cell: only hiding its total protects it
