@@ -55,9 +55,7 @@ def _violations_of_copy(page: Page) -> list[dict[str, Any]]:
     JavaScript-off resident sees it.
     """
     html = page.content()
-    context = page.context.browser.new_context(
-        base_url=None, viewport=page.viewport_size, locale="en-GB"
-    )
+    context = page.context.browser.new_context(viewport=page.viewport_size)
     try:
         copy = context.new_page()
         copy.route("**/*.js", lambda route: route.abort())

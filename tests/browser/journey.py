@@ -195,6 +195,15 @@ def begin(page: Page) -> None:
     agree_and_start(page)
 
 
+def answer_first(page: Page, count: int) -> None:
+    """From the home page, answer the first `count` pages and continue past each."""
+    begin(page)
+    for step in ANSWERS[:count]:
+        answer(page, step)
+        press(page, CONTINUE)
+    expect_question(page, ANSWERS[count])
+
+
 def expect_question(page: Page, step: Step, progress: str | None = None) -> None:
     """The page now asks `step`'s question (and says which of how many, if given)."""
     expect(heading(page)).to_contain_text(step.question)

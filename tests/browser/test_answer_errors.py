@@ -22,6 +22,7 @@ from tests.browser.journey import (
     EXPECTED_ROWS,
     STEP,
     answer,
+    answer_first,
     begin,
     expect_question,
     heading,
@@ -176,11 +177,7 @@ def test_each_mistake_is_explained_and_fixed_without_losing_anything(phone: Page
 
 
 def _to_where_hate(page: Page) -> None:
-    begin(page)
-    for step in ANSWERS[:2]:
-        answer(page, step)
-        press(page, CONTINUE)
-    expect_question(page, STEP["where_hate"])
+    answer_first(page, 2)
 
 
 def test_prefer_not_to_say_with_another_answer_is_refused_without_javascript(

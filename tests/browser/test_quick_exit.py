@@ -2,7 +2,7 @@
 and the skip link all reach the neutral site with no referrer, and afterwards Back
 shows none of the answers given.
 
-The neutral site (https://www.vedur.is/) is answered by the test itself through
+The neutral site (the demo's DEMO_EXIT_URL) is answered by the test itself through
 page.route, so nothing leaves this machine.
 """
 
@@ -11,19 +11,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, Request, Route, expect
 
-from tests.browser.journey import ANSWERS, CONTINUE, answer, begin, expect_question, press
+from consult.demo import DEMO_EXIT_URL as NEUTRAL_SITE
+from tests.browser.journey import ANSWERS, answer, answer_first
 
 pytestmark = pytest.mark.browser
 
-NEUTRAL_SITE = "https://www.vedur.is/"
 NEUTRAL_TITLE = "Veðurstofa Íslands"
 
 
 def _answer_two_pages(page: Page, *, second: bool = True) -> None:
-    begin(page)
-    answer(page, ANSWERS[0])
-    press(page, CONTINUE)
-    expect_question(page, ANSWERS[1])
+    answer_first(page, 1)
     if second:
         answer(page, ANSWERS[1])
 
@@ -39,7 +36,7 @@ def _stand_in_for_the_neutral_site(page: Page) -> list[Request]:
             content_type="text/html",
         )
 
-    page.context.route("https://www.vedur.is/**", fulfil)
+    page.context.route(f"{NEUTRAL_SITE}**", fulfil)
     return seen
 
 
