@@ -9,8 +9,27 @@
   function quickExit(href) {
     document.documentElement.classList.add("exiting");
     document.title = "";
+    forgetHtmxHistory();
     window.location.replace(href);
   }
+
+  /* htmx notes the address of the page it last showed in sessionStorage, even with
+     its history cache off; it needs none of it (no page is ever restored from the
+     cache), and after a quick exit it would tell the next person where the
+     resident was. So it is removed as soon as htmx writes it. */
+  function forgetHtmxHistory() {
+    try {
+      Object.keys(window.sessionStorage).forEach(function (key) {
+        if (key.indexOf("htmx") === 0) window.sessionStorage.removeItem(key);
+      });
+    } catch (error) {
+      /* Storage refused (private mode, blocked): then nothing was written either. */
+    }
+  }
+  forgetHtmxHistory();
+  ["htmx:pushedIntoHistory", "htmx:replacedInHistory", "htmx:historyRestore"].forEach(
+    function (name) { document.addEventListener(name, forgetHtmxHistory); }
+  );
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-quick-exit]");
@@ -47,6 +66,10 @@
     if (!target.matches("a, button, input, select, textarea, [tabindex]")) {
       target.setAttribute("tabindex", "-1");
     }
+    /* A new page starts at its top, as it would when loaded without JavaScript:
+       otherwise it opens where the last one was scrolled to, half under the
+       sticky exit bar. */
+    window.scrollTo({ top: 0, left: 0, behavior: "instant" });
     target.focus();
   }
 
