@@ -17,15 +17,16 @@ from analysis.text import TextFeatures
 CONCERNS: tuple[str, ...] = ("threat", "violence", "self_harm")
 
 # The reviewed signal lists: concern -> language -> expressions, comma-separated.
-# An expression is
-# one or more words matched in order against the answer's tokens or lemmas (so
-# "hotade" matches "hota" and "mig" matches "mig" even where the lemmatiser maps
-# it to "jag"); a word ending in "*" matches any word it begins (compounds:
-# "självmordstankar"). Lists stay short: each entry should rarely appear in an
-# ordinary answer. Norwegian lists serve Bokmål and Nynorsk alike.
+# An expression is one or more words matched in order against the answer's
+# tokens or lemmas (so "hotade" matches "hota", and "mig" matches "mig" where the
+# lemmatiser maps it to "jag"). A word ending in "*" matches any word it begins:
+# compounds ("självmordstankar"), and English words in answers in other
+# languages, which are not lemmatised as English. Lists stay short: each entry
+# should rarely appear in an ordinary answer. Norwegian lists serve Bokmål and
+# Nynorsk alike.
 SIGNALS: dict[str, dict[str, str]] = {
     "threat": {
-        "en": "threat, threaten, intimidate, blackmail, death threat*",
+        "en": "threat*, intimidat*, blackmail*, death threat*",
         "is": "hóta, hótaði, hótun, hótanir, ógna, ógnun, líflát*",
         "fi": "uhata, uhkasi, uhkasivat, uhkailla, uhkaus, uhkailu, tappouhka*",
         "sv": "hota, hotade, hotelse, hotelser, dödshot*, hot mot",
@@ -34,8 +35,8 @@ SIGNALS: dict[str, dict[str, str]] = {
         "pl": "grozić, groźba, groźby, pogróżka, pogróżki, zastraszać",
     },
     "violence": {
-        "en": "violence, violent, assault, attack, beat up, punch, stab, kill, murder, rape, "
-        "shot at",
+        "en": "violence, violent, assault*, attack*, beat up, beaten up, beat me up, punched, "
+        "stab, stabbed, stabbing, kill, killed, killing, murder*, rape, raped, shot at",
         "is": "ofbeldi, líkamsárás*, lemja, berja, vera barinn, barin, barði, drepa, nauðga, "
         "nauðgun, stinga, réðust á, réðst á, kýla",
         "fi": "väkivalta, väkivaltainen, pahoinpidellä, pahoinpitely, lyödä, hakata, puukottaa, "
@@ -49,7 +50,7 @@ SIGNALS: dict[str, dict[str, str]] = {
         "pl": "przemoc, pobić, bić, napaść, zaatakować, atakować, zabić, zgwałcić, gwałt, dźgnąć",
     },
     "self_harm": {
-        "en": "suicide*, suicidal, kill myself, hurt myself, harm myself, self-harm*, selfharm*, "
+        "en": "suicid*, kill myself, hurt myself, harm myself, self-harm*, selfharm*, "
         "end my life, cut myself",
         "is": "sjálfsvíg*, sjálfsmorð*, sjálfsskað*, fyrirfara mér, drepa sjálfa mig, "
         "drepa sjálfan mig, meiða sjálfa mig, meiða sjálfan mig",
