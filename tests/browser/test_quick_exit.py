@@ -8,10 +8,14 @@ page.route, so nothing leaves this machine.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, Request, Route, expect
 
 from consult.demo import DEMO_EXIT_URL as NEUTRAL_SITE
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import NewContext
 from tests.browser.journey import ANSWERS, answer, answer_first
 
 pytestmark = pytest.mark.browser
@@ -82,3 +86,38 @@ def test_without_javascript_the_skip_link_exits_through_the_server(
     expect(exit_link).to_be_focused()
     page.keyboard.press("Enter")
     _expect_left_without_trace(page, seen)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_the_exit_controls_are_accessible_in_every_state(new_context: NewContext, javascript: bool):
+    page = new_context(javascript=javascript).new_page()
+    answer_first(page, 1)
+    button = page.locator(".exit-this-page").get_by_role("link", name="Exit this page")
+    expect(button).to_be_visible()
+    # Its accessible name says how else to leave, for those who cannot see the hint.
+    expect(button).to_have_accessible_name(
+        re.compile(r"^Exit this page\s*, or press Shift three times$")
+    )
+    assert_accessible(page, "a question page with the exit button")
+    # The skip link: off screen until focused, then shown at the top, above all else.
+    page.reload()  # the first Tab of a page just loaded
+    page.keyboard.press("Tab")
+    skip = page.locator(".exit-skip-link")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["y"] >= 0
+    assert box["height"] >= 44
+    assert page.evaluate(
+        "() => { const r = document.querySelector('.exit-skip-link').getBoundingClientRect();"
+        " return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)"
+        "?.closest('.exit-skip-link') !== null; }"
+    ), "the focused exit link is covered by something"
+    assert_accessible(page, "a question page with the exit skip link focused")
+    # Scrolled down, the button is still on screen (it sticks to the top).
+    page.evaluate("() => window.scrollTo(0, 2000)")
+    assert page.evaluate("() => window.scrollY") > 0
+    button_box = button.bounding_box()
+    assert button_box is not None
+    assert 0 <= button_box["y"] < 40, button_box
