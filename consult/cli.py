@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("PICCOLO_CONF", "consult.piccolo_conf")
 
@@ -67,6 +68,32 @@ def _createuser(args: argparse.Namespace) -> None:
     print(f"Created {args.role} {args.username}.")
 
 
+def _text(args: argparse.Namespace) -> None:
+    from analysis.text_cli import run
+
+    sys.exit(run(args))
+
+
+def _add_text_commands(commands: argparse._SubParsersAction) -> None:
+    text = commands.add_parser(
+        "text", help="text analysis on a CSV file of answers: themes, coding, redaction"
+    )
+    actions = text.add_subparsers(dest="text_command", required=True)
+    themes = actions.add_parser("themes", help="print the suggested themes as JSON")
+    themes.add_argument("file", type=Path, metavar="FILE.csv")
+    themes.add_argument("--column", required=True, help="the column holding the answers")
+    themes.add_argument("--max-themes", type=int, default=12)
+    themes.add_argument("--min-size", type=int, default=3, help="fewest answers in a theme")
+    code = actions.add_parser(
+        "code", help="write the file back with themes, sentiment and language columns"
+    )
+    code.add_argument("file", type=Path, metavar="FILE.csv")
+    code.add_argument("--column", required=True, help="the column holding the answers")
+    code.add_argument("--codebook", required=True, type=Path, metavar="CODEBOOK.json")
+    code.add_argument("--out", required=True, type=Path, metavar="CODED.csv")
+    actions.add_parser("redact", help="copy stdin to stdout with personal data replaced")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="consult", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     user = commands.add_parser("createuser", help="create a staff user")
     user.add_argument("username")
     user.add_argument("--role", choices=["admin", "planner", "facilitator"], default="planner")
+    _add_text_commands(commands)
     args = parser.parse_args(argv)
     if args.command == "serve":
         _serve(args)
@@ -92,6 +120,8 @@ def main(argv: list[str] | None = None) -> None:
         _purge()
     elif args.command == "createuser":
         _createuser(args)
+    elif args.command == "text":
+        _text(args)
 
 
 if __name__ == "__main__":
