@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from piccolo.query.functions.aggregate import Count
-
 from analysis.disclosure import suppress, threshold, total_is_safe
+from surveys import tally
 from surveys.flow import SurveySpec
 from surveys.question_types import AnswerValue, QuestionSpec
 from surveys.tables import ANSWER_ATOM_COLUMNS, Answer, Response, ResponseStatus
@@ -48,46 +47,6 @@ class SurveyResults:
 _COMPLETE = Answer.response.status == ResponseStatus.complete.value
 
 
-async def response_count(survey_id: int) -> int:
-    return await Response.count().where(
-        (Response.survey == survey_id) & (Response.status == ResponseStatus.complete.value)
-    )
-
-
-async def _option_counts(survey_id: int) -> dict[int, int]:
-    """option id -> number of complete responses choosing it (one GROUP BY)."""
-    rows = (
-        await Answer.select(Answer.option, Count(Answer.id, alias="n"))
-        .where((Answer.question.survey == survey_id) & Answer.option.is_not_null() & _COMPLETE)
-        .group_by(Answer.option)
-    )
-    return {row["option"]: row["n"] for row in rows}
-
-
-async def _answered_counts(survey_id: int) -> dict[int, int]:
-    """question id -> number of complete responses with any answer to it."""
-    rows = (
-        await Answer.select(Answer.question, Count(distinct=[Answer.response], alias="n"))
-        .where((Answer.question.survey == survey_id) & _COMPLETE)
-        .group_by(Answer.question)
-    )
-    return {row["question"]: row["n"] for row in rows}
-
-
-async def _statement_counts(survey_id: int) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
-    """((statement, option) -> responses choosing it, statement -> responses rating it)."""
-    rows = (
-        await Answer.select(Answer.statement, Answer.option, Count(Answer.id, alias="n"))
-        .where((Answer.question.survey == survey_id) & Answer.statement.is_not_null() & _COMPLETE)
-        .group_by(Answer.statement, Answer.option)
-    )
-    cells = {(row["statement"], row["option"]): row["n"] for row in rows}
-    answered: dict[int, int] = {}
-    for (statement, _option), count in cells.items():
-        answered[statement] = answered.get(statement, 0) + count
-    return cells, answered
-
-
 def _option_results(
     question: QuestionSpec, counts: dict[int, int], answered: int, k: int
 ) -> tuple[OptionResult, ...]:
@@ -109,27 +68,25 @@ def _option_results(
 
 async def survey_results(survey: SurveySpec, k: int) -> SurveyResults:
     """Every choice question's counts and percentages (a matrix's per statement),
-    with small cells hidden."""
-    total = await response_count(survey.id)
-    option_counts = await _option_counts(survey.id)
-    answered_counts = await _answered_counts(survey.id)
-    statement_cells, statement_answered = await _statement_counts(survey.id)
+    with small cells hidden. Read from the tally (surveys.tally), one indexed query
+    whose size does not grow with the number of responses."""
+    counts = await tally.read(survey.id)
     questions = []
     for question in survey.questions:
         question_k = threshold(k, question.special_category)
-        answered = answered_counts.get(question.id, 0)
+        answered = counts.answered(question.id)
         statements = tuple(
             StatementResult(
                 text=statement.text,
                 answered=(
-                    statement_answered.get(statement.id, 0)
-                    if total_is_safe(statement_answered.get(statement.id, 0), question_k)
+                    counts.rated(question.id, statement.id)
+                    if total_is_safe(counts.rated(question.id, statement.id), question_k)
                     else None
                 ),
                 options=_option_results(
                     question,
-                    {o.id: statement_cells.get((statement.id, o.id), 0) for o in question.options},
-                    statement_answered.get(statement.id, 0),
+                    {o.id: counts.cell(question.id, o.id, statement.id) for o in question.options},
+                    counts.rated(question.id, statement.id),
                     question_k,
                 ),
             )
@@ -141,12 +98,17 @@ async def survey_results(survey: SurveySpec, k: int) -> SurveyResults:
                 answered=answered if total_is_safe(answered, question_k) else None,
                 options=()
                 if statements
-                else _option_results(question, option_counts, answered, question_k),
+                else _option_results(
+                    question,
+                    {o.id: counts.chose(question.id, o.id) for o in question.options},
+                    answered,
+                    question_k,
+                ),
                 k=question_k,
                 statements=statements,
             )
         )
-    return SurveyResults(responses=total, questions=tuple(questions))
+    return SurveyResults(responses=counts.responses, questions=tuple(questions))
 
 
 async def response_rows(survey: SurveySpec) -> AsyncIterator[tuple[object, ...]]:

@@ -11,12 +11,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import demo_site, scenarios
+from bench import demo_site, results_page, scenarios, text_analysis
 
 BENCHMARKS = {
     "question_page": scenarios.question_page,
     "question_page_rendered": scenarios.question_page_rendered,
     "submission": scenarios.submission,
+    # Seeds 100,000 responses into the site: after the benchmarks that need it small.
+    "results_page": results_page.results_page,
+    "text_pipeline": text_analysis.text_pipeline,
 }
 
 

@@ -17,7 +17,7 @@ from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
 from consult.settings import secret_in_var
 from consult.tables import ConsultationStatus, Role
-from surveys import builder
+from surveys import builder, tally
 from surveys import services as surveys
 from surveys.definition import (
     SCHEMA_ID,
@@ -289,6 +289,7 @@ async def _synthetic_responses(survey_id: int) -> None:
     rng = random.Random(SEED)
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=20)
     async with write_transaction():
+        response_ids = []
         for number in range(DEMO_RESPONSES):
             locale = rng.choices(["en", "is", "pl"], weights=[5, 4, 2])[0]
             # The same parser as a resident's answers: hidden questions are dropped.
@@ -305,9 +306,11 @@ async def _synthetic_responses(survey_id: int) -> None:
                 )
             )
             response_id = inserted[0]["id"]
+            response_ids.append(response_id)
             if parsed.answers:
                 values = [v for a in parsed.answers for v in answer_row_values(response_id, a)]
                 await Answer.raw(answers_insert_sql(len(parsed.answers)), *values)
+        await tally.add(response_ids)
 
 
 async def load_demo() -> str:

@@ -12,6 +12,7 @@ from surveys.tables import (
     ResumeDraft,
     Statement,
     Survey,
+    Tally,
 )
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
@@ -29,6 +30,7 @@ APP_CONFIG = AppConfig(
         Response,
         Answer,
         ResumeDraft,
+        Tally,
     ],
     migration_dependencies=["consult.piccolo_app"],
     commands=[],

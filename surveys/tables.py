@@ -168,3 +168,23 @@ class ResumeDraft(Table):
     # Saved to continue later: kept 30 days. Otherwise a day after the last page.
     saved = Boolean(default=False)
     expires_at = Timestamptz(index=True)
+
+
+class Tally(Table):
+    """Counts of complete responses, kept up to date in the transaction that stores
+    (or retracts) them, so that results cost the same at 100 responses as at 100,000.
+
+    One row per cell, keyed by (survey, question, option, statement), where 0 means
+    "any": (s, 0, 0, 0) is the survey's complete responses; (s, q, 0, 0) those who
+    answered q; (s, q, o, 0) those who chose o; (s, q, o, t) a matrix cell and
+    (s, q, 0, t) those who rated statement t. Plain integers rather than foreign
+    keys, because 0 is a key. surveys.tally upserts on the unique index `tally_cell`
+    over the four keys, made by a migration in SQL (Piccolo's Unique constraint is
+    an ALTER TABLE that SQLite does not have).
+    """
+
+    survey = Integer()
+    question = Integer()
+    option = Integer()
+    statement = Integer()
+    responses = Integer(default=0)
