@@ -25,6 +25,7 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
 from analysis.controllers import ResultsController
+from analysis.jobs import BackgroundWorker
 from consult import errors
 from consult.controllers.health import healthz
 from consult.controllers.public import PublicController
@@ -92,6 +93,7 @@ async def _close_connections() -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    text_worker = BackgroundWorker()
     session = CookieBackendConfig(
         # AES-GCM needs a 32-byte key; derive it so one secret serves every purpose.
         secret=hashlib.sha256(f"session:{settings.secret_key}".encode()).digest(),
@@ -134,8 +136,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         csrf_config=csrf,
         after_request=_security_headers,
-        on_startup=[_open_connections],
-        on_shutdown=[_close_connections],
+        # The text worker starts once the connections are open and stops before
+        # they close.
+        on_startup=[_open_connections, *([text_worker.start] if settings.text_worker else [])],
+        on_shutdown=[text_worker.stop, _close_connections],
         exception_handlers={
             NotAuthorizedException: errors.not_signed_in,
             PermissionDeniedException: errors.forbidden,

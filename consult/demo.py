@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from analysis import codebooks, coding, jobs
+from analysis.tables import CodeSource, Coding
 from consult.database import write_transaction
 from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
 from consult.settings import secret_in_var
 from consult.tables import ConsultationStatus, Role
-from surveys import builder, tally
+from surveys import builder, tally, text_queue
 from surveys import services as surveys
 from surveys.definition import (
     SCHEMA_ID,
@@ -310,7 +313,40 @@ async def _synthetic_responses(survey_id: int) -> None:
             if parsed.answers:
                 values = [v for a in parsed.answers for v in answer_row_values(response_id, a)]
                 await Answer.raw(answers_insert_sql(len(parsed.answers)), *values)
+        await text_queue.enqueue(response_ids)
         await tally.add(response_ids)
+
+
+DEMO_CODEBOOK = Path(__file__).resolve().parent.parent / "analysis" / "demo_codebook.json"
+# Per accepted theme, the planner of the demo confirmed this many suggested codes
+# and rejected the weakest one, so the coder has learnt from a review.
+DEMO_CONFIRMED_PER_THEME = 3
+
+
+async def _demo_analysis(survey_id: int) -> None:
+    """What a planner sees after a first session with the analysis: every text
+    answer analysed, suggested themes, an accepted codebook and reviewed codes."""
+    await jobs.analyse_all_pending()
+    await codebooks.import_codebook(survey_id, DEMO_CODEBOOK.read_bytes())
+    await codebooks.suggest_for_survey(survey_id)
+    await coding.recode_survey(survey_id)
+    for theme in await coding.accepted_themes(survey_id):
+        codes = (
+            await Coding.select(Coding.id)
+            .where(Coding.theme == theme["id"])
+            .order_by(Coding.score, ascending=False)
+        )
+        confirmed = [row["id"] for row in codes[:DEMO_CONFIRMED_PER_THEME]]
+        rejected = [row["id"] for row in codes[DEMO_CONFIRMED_PER_THEME:][-1:]]
+        if confirmed:
+            await Coding.update({Coding.source: CodeSource.confirmed.value}).where(
+                Coding.id.is_in(confirmed)
+            )
+        if rejected:
+            await Coding.update({Coding.source: CodeSource.rejected.value}).where(
+                Coding.id.is_in(rejected)
+            )
+    await coding.recode_survey(survey_id)
 
 
 async def load_demo() -> str:
@@ -343,4 +379,5 @@ async def load_demo() -> str:
     survey_id = await builder.import_definition(consultation.id, check_definition(DEFINITION))
     await consultations.set_status(consultation, ConsultationStatus.open)
     await _synthetic_responses(survey_id)
+    await _demo_analysis(survey_id)
     return _sign_in_text(password)

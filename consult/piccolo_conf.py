@@ -12,5 +12,6 @@ APP_REGISTRY = AppRegistry(
         "piccolo.apps.user.piccolo_app",
         "consult.piccolo_app",
         "surveys.piccolo_app",
+        "analysis.piccolo_app",
     ]
 )

@@ -79,6 +79,9 @@ class Settings:
     # the worker rendered (at most CONSULT_DEFINITION_CACHE_SECONDS old); off renders
     # every page (the benchmark compares both).
     page_cache: bool = field(default_factory=lambda: _bool("CONSULT_PAGE_CACHE", True))
+    # CONSULT_TEXT_WORKER: analyse new text answers in the background of each app
+    # process (analysis.jobs); off leaves them queued, e.g. for a separate process.
+    text_worker: bool = field(default_factory=lambda: _bool("CONSULT_TEXT_WORKER", True))
     # CONSULT_DEBUG: tracebacks in responses; never in production.
     debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from consult.group_commit import GroupCommit
 from consult.tables import Consultation, ConsultationStatus
-from surveys import tally
+from surveys import tally, text_queue
 from surveys.drafts import delete_drafts
 from surveys.flow import SurveySpec
 from surveys.question_types import AnswerValue
@@ -81,8 +81,9 @@ async def submit(
 
 
 async def _store(submissions: list[_Submission]) -> list[_Stored]:
-    """Write a batch inside one transaction: four statements for a batch of any
-    ordinary size (answers go 1,000 rows to an INSERT; one more updates the tally)."""
+    """Write a batch inside one transaction: five statements for a batch of any
+    ordinary size (answers go 1,000 rows to an INSERT; then the text answers are
+    queued for analysis and the tally is updated)."""
     open_ids = await _open_consultation_ids({s.consultation_id for s in submissions})
     # A double tap can put one form twice into a batch: the first copy counts.
     first_with_key: dict[str, _Submission] = {}
@@ -99,6 +100,7 @@ async def _store(submissions: list[_Submission]) -> list[_Stored]:
         ]
     )
     await delete_drafts([s.draft_code for s in first_with_key.values() if s.draft_code is not None])
+    await text_queue.enqueue(list(response_ids.values()))
     # Last, so that the tally's rows, which every batch updates, are locked briefly.
     await tally.add(list(response_ids.values()))
     outcomes: list[_Stored] = []

@@ -188,3 +188,11 @@ class Tally(Table):
     option = Integer()
     statement = Integer()
     responses = Integer(default=0)
+
+
+class PendingText(Table):
+    """A text answer stored but not yet analysed: queued by the submission's own
+    transaction, taken off by the text job (analysis.jobs) once its features are
+    stored, so that the job's work is the new answers, never all of them."""
+
+    answer = ForeignKey(references=Answer, null=False, unique=True, on_delete=OnDelete.cascade)
