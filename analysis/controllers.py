@@ -10,12 +10,13 @@ from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Response, Template
 
-from analysis import services
+from analysis import crosstabs, services
+from analysis.segments import column_label, column_labels, segment_label
 from analysis.services import SurveyResults
 from consult.auth import current_member, planners
 from consult.services import audit, consultations
 from consult.services.staff import StaffMember
-from consult.tables import Consultation
+from consult.tables import Consultation, ConsultationStatus
 from consult.web import translator
 from exports.workbook import (
     OptionLine,
@@ -84,12 +85,31 @@ class ResultsController(Controller):
     dependencies = {"member": Provide(current_member, sync_to_thread=False)}
 
     @get("/results", name="results")
-    async def results(self, survey_id: int) -> Template:
+    async def results(
+        self, request: Request[Any, Any, Any], survey_id: int, by: str | None = None
+    ) -> Template:
+        """One-way results with bar charts; with ?by=SEGMENT, every choice question
+        broken down by it. htmx polls the results body while the consultation runs."""
         spec, consultation = await _survey_and_consultation(survey_id)
         results = await services.survey_results(spec, consultation.k_threshold)
+        segment = crosstabs.parse_segment(spec, by)
+        tables = (
+            await crosstabs.cross_tabs(spec, segment, consultation.k_threshold) if segment else ()
+        )
+        context = {
+            "consultation": consultation,
+            "survey": spec,
+            "results": results,
+            "segments": [(s.value, segment_label(request, s)) for s in crosstabs.segments_of(spec)],
+            "segment": segment,
+            "cross_tabs": tables,
+            "column_labels": column_labels(request, segment) if segment else {},
+            "column_label": column_label,
+            "live": consultation.status == ConsultationStatus.open.value,
+        }
+        polled = request.headers.get("HX-Target") == "results-body"
         return Template(
-            "staff/results.html",
-            context={"consultation": consultation, "survey": spec, "results": results},
+            "staff/_results_body.html" if polled else "staff/results.html", context=context
         )
 
     @get("/export.xlsx", name="export")

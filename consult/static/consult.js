@@ -75,7 +75,10 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     var main = document.getElementById("main");
-    if (main) focusAfterSwap(main);
+    /* A region that refreshes itself (live results) must not take the focus
+       away from whatever the person is reading or doing. */
+    var polled = event.target && event.target.closest && event.target.closest("[data-keep-focus]");
+    if (main && !polled) focusAfterSwap(main);
     setUp(main || document);
   });
 

@@ -1,0 +1,41 @@
+"""The words a planner sees for segments and their columns, in their language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+
+from analysis.crosstabs import NO_ANSWER, Segment, SegmentKind
+from consult.i18n import N_, language_name
+from consult.web import translator
+
+CHANNEL_LABELS = {
+    "web": N_("Own device"),
+    "kiosk": N_("Shared tablet"),
+    "assisted": N_("With a helper"),
+    "paper": N_("Paper"),
+}
+
+
+def segment_label(request: Request[Any, Any, Any], segment: Segment) -> str:
+    _ = translator(request).gettext
+    if segment.question is not None:
+        return f"{segment.question.position}. {segment.question.text}"
+    return _("Language") if segment.kind is SegmentKind.language else _("How they answered")
+
+
+def column_labels(request: Request[Any, Any, Any], segment: Segment) -> dict[str, str]:
+    """Column key -> heading, for every column a cross-tab by `segment` can have."""
+    _ = translator(request).gettext
+    labels = {NO_ANSWER: _("No answer")}
+    if segment.question is not None:
+        labels.update({str(option.id): option.label for option in segment.question.options})
+    elif segment.kind is SegmentKind.channel:
+        labels.update({key: _(label) for key, label in CHANNEL_LABELS.items()})
+    return labels
+
+
+def column_label(labels: dict[str, str], column: str) -> str:
+    """A column's heading; a language code not listed is named in its own language."""
+    return labels.get(column) or language_name(column)
