@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import demo_site, results_page, scenarios, text_analysis
+from bench import demo_site, results_page, scenarios, text_analysis, text_job
 
 BENCHMARKS = {
     "question_page": scenarios.question_page,
@@ -20,6 +20,7 @@ BENCHMARKS = {
     # Seeds 100,000 responses into the site: after the benchmarks that need it small.
     "results_page": results_page.results_page,
     "text_pipeline": text_analysis.text_pipeline,
+    "text_job": text_job.text_job,
 }
 
 

@@ -41,8 +41,8 @@ class Measurement:
     value: float
     unit: str
     baseline: float
-    p99_ms: float
-    baseline_p99_ms: float
+    p99_ms: float | None  # None: a throughput of a batch job, with no per-request latency
+    baseline_p99_ms: float | None
 
     def json_line(self) -> str:
         ratio = self.value / self.baseline if self.baseline else float("nan")
@@ -53,8 +53,10 @@ class Measurement:
                 "unit": self.unit,
                 "baseline": round(self.baseline, 1),
                 "ratio": round(ratio, 3),
-                "p99_ms": round(self.p99_ms, 1),
-                "baseline_p99_ms": round(self.baseline_p99_ms, 1),
+                "p99_ms": None if self.p99_ms is None else round(self.p99_ms, 1),
+                "baseline_p99_ms": (
+                    None if self.baseline_p99_ms is None else round(self.baseline_p99_ms, 1)
+                ),
             }
         )
 

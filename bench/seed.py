@@ -143,5 +143,11 @@ def seed_responses(database: Path, survey_id: int, count: int, seed: int = 8) ->
         # The first new id is our own integer, so it can go into the SQL text.
         db.execute(delta_sql(f"r.id >= {int(next_id)}", 1))
         tally_s = time.perf_counter() - started
+        # Their text answers wait for the text job, as a submission leaves them.
+        db.execute(
+            "INSERT INTO pending_text (answer) SELECT id FROM answer"
+            " WHERE response >= ? AND text IS NOT NULL",
+            (next_id,),
+        )
         db.execute("ANALYZE")
     return SeedResult(count, answers_added, tally_s)

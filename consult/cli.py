@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("PICCOLO_CONF", "consult.piccolo_conf")
@@ -68,6 +69,14 @@ def _createuser(args: argparse.Namespace) -> None:
     print(f"Created {args.role} {args.username}.")
 
 
+def _analyse() -> None:
+    from analysis.jobs import analyse_all_pending
+
+    started = time.perf_counter()
+    taken = asyncio.run(analyse_all_pending())
+    print(f"Analysed {taken} text answers in {time.perf_counter() - started:.2f} s.")
+
+
 def _text(args: argparse.Namespace) -> None:
     from analysis.text_cli import run
 
@@ -105,6 +114,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser(
         "purge", help="delete expired drafts of unfinished answers (run daily, e.g. from cron)"
     )
+    commands.add_parser(
+        "analyse",
+        help="analyse the text answers waiting for it, then stop (the app does this in"
+        " the background unless CONSULT_TEXT_WORKER=0)",
+    )
     user = commands.add_parser("createuser", help="create a staff user")
     user.add_argument("username")
     user.add_argument("--role", choices=["admin", "planner", "facilitator"], default="planner")
@@ -118,6 +132,8 @@ def main(argv: list[str] | None = None) -> None:
         _demo()
     elif args.command == "purge":
         _purge()
+    elif args.command == "analyse":
+        _analyse()
     elif args.command == "createuser":
         _createuser(args)
     elif args.command == "text":
