@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.background_tasks import BackgroundTask
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
-from litestar.response import Response, Template
+from litestar.response import File, Template
 
 from analysis import crosstabs, services
 from analysis.segments import column_label, column_labels, segment_label
@@ -23,7 +28,7 @@ from exports.workbook import (
     QuestionBlock,
     WorkbookData,
     WorkbookLabels,
-    build_workbook,
+    WorkbookWriter,
 )
 from surveys import services as surveys
 from surveys.flow import SurveySpec
@@ -115,11 +120,13 @@ class ResultsController(Controller):
     @get("/export.xlsx", name="export")
     async def export(
         self, request: Request[Any, Any, Any], survey_id: int, member: StaffMember
-    ) -> Response[bytes]:
+    ) -> File:
+        """The workbook, written from the database a batch of responses at a time
+        (in a thread: openpyxl is CPU work) into a temporary file that is deleted
+        once sent, so neither memory nor the event loop holds the whole export."""
         spec, consultation = await _survey_and_consultation(survey_id)
         results = await services.survey_results(spec, consultation.k_threshold)
         _ = translator(request).gettext
-        rows = [row async for row in services.response_rows(spec)]
         data = WorkbookData(
             consultation_title=consultation.title,
             city=consultation.city,
@@ -134,16 +141,23 @@ class ResultsController(Controller):
                 _("Language"),
                 *services.response_header(spec),
             ),
-            response_rows=rows,
         )
-        body = build_workbook(data, _labels(request, consultation.k_threshold))
+        handle, name = tempfile.mkstemp(prefix="consult-export-", suffix=".xlsx")
+        os.close(handle)
+        path = Path(name)
+        try:
+            writer = WorkbookWriter(data, _labels(request, consultation.k_threshold), path)
+            async for batch in services.response_batches(spec):
+                await asyncio.to_thread(writer.append, batch)
+            await asyncio.to_thread(writer.close)
+        except BaseException:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+            raise
         await audit.record(member.user_id, "export_xlsx", "survey", spec.id, is_export=True)
-        filename = f"{consultation.slug}-survey-{spec.id}.xlsx"
-        return Response(
-            body,
+        return File(
+            path,
+            filename=f"{consultation.slug}-survey-{spec.id}.xlsx",
             media_type=XLSX,
-            headers={
-                "Content-Disposition": f'attachment; filename="{filename}"',
-                "Cache-Control": "no-store",
-            },
+            headers={"Cache-Control": "no-store"},
+            background=BackgroundTask(path.unlink, missing_ok=True),
         )

@@ -44,9 +44,6 @@ class SurveyResults:
     questions: tuple[QuestionResult, ...]
 
 
-_COMPLETE = Answer.response.status == ResponseStatus.complete.value
-
-
 def _option_results(
     question: QuestionSpec, counts: dict[int, int], answered: int, k: int
 ) -> tuple[OptionResult, ...]:
@@ -111,46 +108,70 @@ async def survey_results(survey: SurveySpec, k: int) -> SurveyResults:
     return SurveyResults(responses=counts.responses, questions=tuple(questions))
 
 
-async def response_rows(survey: SurveySpec) -> AsyncIterator[tuple[object, ...]]:
-    """One row per complete response: number, hour, channel, language, each answer.
+# Responses per batch of an export: one query for them and one for their answers.
+EXPORT_BATCH = 1000
 
-    Answers are read in response order in one query and grouped as they stream.
+
+async def response_batches(
+    survey: SurveySpec, batch: int | None = None
+) -> AsyncIterator[list[tuple[object, ...]]]:
+    """Rows of complete responses, `batch` at a time, in order: number, hour,
+    channel, language, then each question's export cells.
+
+    Read by keyset (response id), so memory holds one batch however many
+    responses there are, and each batch costs the same at the end as at the start.
     """
-    responses = (
-        await Response.select(Response.id, Response.submitted_at, Response.channel, Response.locale)
-        .where((Response.survey == survey.id) & (Response.status == ResponseStatus.complete.value))
-        .order_by(Response.id)
-    )
-    answers = (
-        await Answer.select(Answer.response, *ANSWER_ATOM_COLUMNS)
-        .where((Answer.question.survey == survey.id) & _COMPLETE)
-        .order_by(Answer.response)
-        .order_by(Answer.id)
-    )
-    by_response: dict[int, list[AnswerValue]] = {}
-    for row in answers:
-        by_response.setdefault(row["response"], []).append(
-            AnswerValue(
-                question_id=row["question"],
-                option_id=row["option"],
-                number=row["number"],
-                text=row["text"],
-                statement_id=row["statement"],
-                rank=row["rank"],
+    batch = batch or EXPORT_BATCH
+    after, number = 0, 0
+    while True:
+        responses = (
+            await Response.select(
+                Response.id, Response.submitted_at, Response.channel, Response.locale
             )
+            .where(
+                (Response.survey == survey.id)
+                & (Response.status == ResponseStatus.complete.value)
+                & (Response.id > after)
+            )
+            .order_by(Response.id)
+            .limit(batch)
         )
-    for number, response in enumerate(responses, start=1):
-        given = by_response.get(response["id"], [])
-        cells: list[object] = [
-            number,
-            response["submitted_at"].strftime("%Y-%m-%d %H:00"),
-            response["channel"],
-            response["locale"],
-        ]
-        for question in survey.questions:
-            mine = [answer for answer in given if answer.question_id == question.id]
-            cells.extend(question.kind.export_cells(question, mine))
-        yield tuple(cells)
+        if not responses:
+            return
+        ids = [response["id"] for response in responses]
+        by_response: dict[int, list[AnswerValue]] = {}
+        for row in (
+            await Answer.select(Answer.response, *ANSWER_ATOM_COLUMNS)
+            .where(Answer.response.is_in(ids))
+            .order_by(Answer.response)
+            .order_by(Answer.id)
+        ):
+            by_response.setdefault(row["response"], []).append(
+                AnswerValue(
+                    question_id=row["question"],
+                    option_id=row["option"],
+                    number=row["number"],
+                    text=row["text"],
+                    statement_id=row["statement"],
+                    rank=row["rank"],
+                )
+            )
+        rows = []
+        for response in responses:
+            number += 1
+            given = by_response.get(response["id"], [])
+            cells: list[object] = [
+                number,
+                response["submitted_at"].strftime("%Y-%m-%d %H:00"),
+                response["channel"],
+                response["locale"],
+            ]
+            for question in survey.questions:
+                mine = [answer for answer in given if answer.question_id == question.id]
+                cells.extend(question.kind.export_cells(question, mine))
+            rows.append(tuple(cells))
+        yield rows
+        after = ids[-1]
 
 
 def response_header(survey: SurveySpec) -> tuple[str, ...]:
