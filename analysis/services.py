@@ -139,14 +139,15 @@ async def response_batches(
         if not responses:
             return
         ids = [response["id"] for response in responses]
-        by_response: dict[int, list[AnswerValue]] = {}
+        # response -> question -> its answer atoms, in the order they were given.
+        by_response: dict[int, dict[int, list[AnswerValue]]] = {}
         for row in (
             await Answer.select(Answer.response, *ANSWER_ATOM_COLUMNS)
             .where(Answer.response.is_in(ids))
             .order_by(Answer.response)
             .order_by(Answer.id)
         ):
-            by_response.setdefault(row["response"], []).append(
+            by_response.setdefault(row["response"], {}).setdefault(row["question"], []).append(
                 AnswerValue(
                     question_id=row["question"],
                     option_id=row["option"],
@@ -159,7 +160,7 @@ async def response_batches(
         rows = []
         for response in responses:
             number += 1
-            given = by_response.get(response["id"], [])
+            given = by_response.get(response["id"], {})
             cells: list[object] = [
                 number,
                 response["submitted_at"].strftime("%Y-%m-%d %H:00"),
@@ -167,8 +168,7 @@ async def response_batches(
                 response["locale"],
             ]
             for question in survey.questions:
-                mine = [answer for answer in given if answer.question_id == question.id]
-                cells.extend(question.kind.export_cells(question, mine))
+                cells.extend(question.kind.export_cells(question, given.get(question.id, [])))
             rows.append(tuple(cells))
         yield rows
         after = ids[-1]
