@@ -100,6 +100,42 @@ async def _reviewed(survey_id: int, theme_keys: dict[int, str]) -> list[Reviewed
     ]
 
 
+async def _codebook_version(survey_id: int) -> tuple[object, ...]:
+    """What the coder is built from, in two small aggregates: when it is unchanged,
+    so is the coder (themes are edited in place, so their text is part of it)."""
+    themes = await Theme.raw(
+        "SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS last,"
+        " COALESCE(SUM(LENGTH(label) + LENGTH(CAST(keywords AS TEXT))"
+        " + LENGTH(CAST(examples AS TEXT))), 0) AS size"
+        " FROM theme WHERE survey = {} AND status = 'accepted'",
+        survey_id,
+    )
+    reviewed = await Coding.raw(
+        "SELECT COUNT(*) AS n, COALESCE(MAX(c.id), 0) AS last,"
+        " COALESCE(SUM(CASE WHEN c.source = 'confirmed' THEN 1 ELSE 0 END), 0) AS yes"
+        " FROM coding c JOIN theme t ON t.id = c.theme"
+        " WHERE t.survey = {} AND c.source <> 'auto'",
+        survey_id,
+    )
+    return (*themes[0].values(), *reviewed[0].values())
+
+
+# The coders this process built, by survey, with the version they were built from:
+# the text job codes every pass with the same coder until the codebook or a
+# review changes, instead of fitting it again each time.
+_built: dict[int, tuple[tuple[object, ...], tuple[Coder, dict[str, int]] | None]] = {}
+
+
+async def cached_coder_for(survey_id: int) -> tuple[Coder, dict[str, int]] | None:
+    version = await _codebook_version(survey_id)
+    cached = _built.get(survey_id)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    built = await coder_for(survey_id)
+    _built[survey_id] = (version, built)
+    return built
+
+
 async def coder_for(
     survey_id: int, translate: Callable[[str], str] = str
 ) -> tuple[Coder, dict[str, int]] | None:
@@ -149,7 +185,7 @@ async def code_new_answers(survey_id: int, text_answer_ids: Sequence[int]) -> in
     """Auto codes for just-analysed answers of this survey; how many were given."""
     if not text_answer_ids:
         return 0
-    built = await coder_for(survey_id)
+    built = await cached_coder_for(survey_id)
     if built is None:
         return 0
     rows = (

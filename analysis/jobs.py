@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +28,12 @@ from analysis.text import TextFeatures, analyse_many
 from consult.database import write_transaction
 from surveys.tables import PendingText
 
-BATCH = 500
+BATCH = 200
 IDLE_SLEEP_S = 2.0
+# Residents come first: after a pass the worker rests three times as long as the
+# pass took, so it takes at most a quarter of the process's time while answers
+# keep arriving (the queue waits; it empties when the rush is over).
+REST_PER_WORK = 3.0
 log = logging.getLogger(__name__)
 
 
@@ -119,6 +124,7 @@ async def run_forever() -> None:
     """The background loop each app process runs: a pass, or a pause when idle.
     A failing pass is logged (without any answer's text) and retried later."""
     while True:
+        started = time.monotonic()
         try:
             taken = await analyse_pending()
         except asyncio.CancelledError:
@@ -126,7 +132,9 @@ async def run_forever() -> None:
         except Exception:
             log.exception("text analysis pass failed; the answers stay queued")
             taken = 0
-        if not taken:
+        if taken:
+            await asyncio.sleep((time.monotonic() - started) * REST_PER_WORK)
+        else:
             await asyncio.sleep(IDLE_SLEEP_S)
 
 

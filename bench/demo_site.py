@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 from contextlib import AbstractContextManager
@@ -29,6 +30,7 @@ class DemoSite:
             "CONSULT_VAR_DIR": str(self.directory / "var"),
             "CONSULT_SECRET_KEY": "bench-secret-key-not-for-production",
             "CONSULT_WORKERS": "1",
+            "CONSULT_TEXT_WORKER": os.environ.get("BENCH_TEXT_WORKER", "1"),
             "PICCOLO_CONF": "consult.piccolo_conf",
         }
 

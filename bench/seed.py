@@ -103,9 +103,13 @@ def _answers(rng: random.Random, question: _Question) -> Iterator[tuple[object, 
         )
 
 
-def seed_responses(database: Path, survey_id: int, count: int, seed: int = 8) -> SeedResult:
+def seed_responses(
+    database: Path, survey_id: int, count: int, seed: int = 8, queue_text: bool = False
+) -> SeedResult:
     """Add `count` complete responses to the survey, and count them into its tally
-    exactly as a submission does (surveys.tally's SQL, over the new responses only)."""
+    exactly as a submission does (surveys.tally's SQL, over the new responses only).
+    With `queue_text`, their text answers wait for the text job as a submission's
+    do; without, they stand for history the job has long finished with."""
     rng = random.Random(seed)
     answers_added = 0
     with sqlite3.connect(database) as db:
@@ -143,11 +147,11 @@ def seed_responses(database: Path, survey_id: int, count: int, seed: int = 8) ->
         # The first new id is our own integer, so it can go into the SQL text.
         db.execute(delta_sql(f"r.id >= {int(next_id)}", 1))
         tally_s = time.perf_counter() - started
-        # Their text answers wait for the text job, as a submission leaves them.
-        db.execute(
-            "INSERT INTO pending_text (answer) SELECT id FROM answer"
-            " WHERE response >= ? AND text IS NOT NULL",
-            (next_id,),
-        )
+        if queue_text:
+            db.execute(
+                "INSERT INTO pending_text (answer) SELECT id FROM answer"
+                " WHERE response >= ? AND text IS NOT NULL",
+                (next_id,),
+            )
         db.execute("ANALYZE")
     return SeedResult(count, answers_added, tally_s)

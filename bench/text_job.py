@@ -52,9 +52,11 @@ def text_job(site: DemoSite, workdir: Path) -> Measurement:
     stored = 0
     per_second: dict[int, float] = {}
     for size in SIZES:
-        seed_responses(site.database, survey_id, size - stored - INCREMENT, seed=size)
+        seed_responses(
+            site.database, survey_id, size - stored - INCREMENT, seed=size, queue_text=True
+        )
         bulk, bulk_s = _analyse(site)
-        seed_responses(site.database, survey_id, INCREMENT, seed=size + 1)
+        seed_responses(site.database, survey_id, INCREMENT, seed=size + 1, queue_text=True)
         new, new_s = _analyse(site)
         stored = size
         per_second[size] = new / new_s

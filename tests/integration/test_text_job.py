@@ -203,3 +203,20 @@ def test_a_reviewed_code_survives_recoding(run, survey):
     run(coding.recode_survey, survey.survey_id)
     assert ("transport", "rejected") in _codes(run, survey)[email]
     assert ("transport", "auto") not in _codes(run, survey)[email]
+
+
+def test_the_job_codes_with_the_codebook_as_it_is_now(client, run, survey):
+    """The job keeps its coder between passes; editing a theme must still count."""
+    from analysis.tables import Theme
+
+    _send_text(client, survey, "Skateboarding near the harbour is fun.")
+    _analyse(run)  # the coder is built and kept
+    run(
+        Theme.update({Theme.keywords: ["youth club", "nuoret", "skatepark"]})
+        .where((Theme.survey == survey.survey_id) & (Theme.key == "youth"))
+        .run
+    )
+    later = "We need a skatepark for teenagers."
+    _send_text(client, survey, later)
+    _analyse(run)
+    assert ("youth", "auto") in _codes(run, survey)[later]
