@@ -78,7 +78,11 @@
     /* A region that refreshes itself (live results) must not take the focus
        away from whatever the person is reading or doing. */
     var polled = event.target && event.target.closest && event.target.closest("[data-keep-focus]");
-    if (main && !polled) focusAfterSwap(main);
+    /* Focus already in the new content was put there by its `autofocus` or by the
+       resident, who may have tabbed on in the moment before settling: keep it. */
+    var active = document.activeElement;
+    var placed = main && active && active !== main && main.contains(active);
+    if (main && !polled && !placed) focusAfterSwap(main);
     setUp(main || document);
   });
 

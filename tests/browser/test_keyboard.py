@@ -150,6 +150,11 @@ class Keys:
         self.focus_checks += 1
 
 
+def _settled(page: Page) -> None:
+    """htmx has finished the swap (a few milliseconds a person never notices)."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 def _answer_by_keyboard(keys: Keys, step: Step) -> None:
     main = keys.page.locator("main")
     for index, label in enumerate(step.choose):
@@ -212,6 +217,7 @@ def test_the_whole_survey_by_keyboard_alone(new_context: NewContext):
             # The new page is ready for the keyboard once focus is on its heading
             # (htmx swapped it in): Tab goes on from there, not from the old page.
             expect(heading(page)).to_be_focused()
+            _settled(page)
 
     expect(heading(page)).to_have_text(CHECK_HEADING)
     expect(heading(page)).to_be_focused()
@@ -235,6 +241,7 @@ def test_the_error_summary_is_worked_by_keyboard(new_context: NewContext):
     keys.press_button(CONTINUE)
     summary = page.get_by_role("alert")
     expect(summary).to_be_focused()
+    _settled(page)
     # The first Tab from the summary is its link; Enter takes the caret to the field.
     page.keyboard.press("Tab")
     link = summary.get_by_role("link")
