@@ -26,6 +26,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from analysis.controllers import ResultsController
 from analysis.jobs import BackgroundWorker
+from analysis.text_pages import TEXT_CONTROLLERS
 from consult import errors
 from consult.controllers.health import healthz
 from consult.controllers.public import PublicController
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SurveyBuilderController,
             QuestionController,
             ResultsController,
+            *TEXT_CONTROLLERS,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], cache_control=STATIC_CACHE
             ),

@@ -220,12 +220,16 @@ FREE_TEXT = {
         "Better lighting at bus stops and a night bus that actually runs.",
         "Sports clubs should have a clear rule and a contact person for racist abuse.",
         "Listen to immigrant parents, not only to organisations.",
+        # Testimony the safeguarding page flags for follow-up (analysis.safeguarding).
+        "A man at the bus stop threatened to kill me because of my headscarf.",
+        "Some boys attacked my brother near the school and the police did nothing.",
     ],
     "is": [
         "Fleiri félagsmiðstöðvar fyrir ungt fólk á kvöldin.",
         "Fræðsla í skólum um hatursorðræðu á netinu.",
         "Lögreglan þarf að bregðast hraðar við tilkynningum.",
         "Styðja íþróttafélögin til að taka á kynþáttafordómum.",
+        "Það var hótað að berja mig á netinu af því að ég er múslimi.",
     ],
     "pl": [
         "Więcej informacji po polsku o tym, jak zgłosić przestępstwo z nienawiści.",
