@@ -22,8 +22,11 @@ from surveys.flow import SurveySpec
 from surveys.question_types import QuestionSpec
 from surveys.tables import Answer
 
-# Questions whose answers split respondents into groups: one option each.
-SEGMENT_TYPES = frozenset({"single_choice", "scale"})
+# Questions whose answers put respondents into groups. With multiple choice a
+# person can be in several columns: a row's cells then overlap and do not add up
+# to its total, so the row totals suppress_table takes as known only make it
+# hide more than it needs to; the columns, whose totals are known, it protects.
+SEGMENT_TYPES = frozenset({"single_choice", "scale", "multiple_choice"})
 # Questions shown as rows: each chosen option one row.
 CROSSED_TYPES = frozenset({"single_choice", "multiple_choice", "scale"})
 NO_ANSWER = ""  # the column of those who did not answer the segment question

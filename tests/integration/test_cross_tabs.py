@@ -148,3 +148,27 @@ def test_the_live_refresh_gets_only_the_figures(client, survey):
     assert "<html" not in polled.text
     assert f"{len(ANSWERS)} responses" in polled.text
     assert "<svg" in polled.text, "the bar charts refresh with their tables"
+
+
+def test_a_multiple_choice_question_is_a_segment_too(client, make_survey):
+    """Someone who ticked two places is counted in both columns, once in each."""
+    survey = make_survey("cross-tabs-multiple")
+    ids, options = survey.question_ids, survey.option_ids
+    yes = str(options["single"][0])
+    online, street = (str(option) for option in options["multiple"][:2])
+    for places in [[online, street]] * 6 + [[online]] * 5:
+        form = {
+            f"q{ids['single']}": [yes],
+            f"q{ids['multiple']}": places,
+            f"q{ids['scale']}": [str(options["scale"][0])],
+        }
+        assert send_survey(client, survey.submit_url, form).status_code == 303
+    page = client.get(f"/staff/surveys/{survey.survey_id}/results?by=q{ids['multiple']}")
+    safe = next(
+        rows
+        for caption, rows in _tables(page.text, crosstab=True).items()
+        if "feel safe" in caption
+    )
+    header, yes_row, *_ = safe
+    assert header[:3] == ["Answer", "Online", "Street"]
+    assert yes_row[:3] == ["Yes", "11", "6"]
