@@ -15,7 +15,9 @@ from __future__ import annotations
 # (a question or survey id) is bound.
 # ruff: noqa: S608
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from analysis.disclosure import suppress_table, threshold
 from surveys.flow import SurveySpec
@@ -30,6 +32,7 @@ SEGMENT_TYPES = frozenset({"single_choice", "scale", "multiple_choice"})
 # Questions shown as rows: each chosen option one row.
 CROSSED_TYPES = frozenset({"single_choice", "multiple_choice", "scale"})
 NO_ANSWER = ""  # the column of those who did not answer the segment question
+R = TypeVar("R")
 
 
 class SegmentKind(enum.StrEnum):
@@ -81,58 +84,80 @@ _COMPLETE_RESPONSES = "JOIN response r ON r.id = a.response AND r.status = 'comp
 _ROWS = "a.question = {} AND a.option IS NOT NULL AND a.statement IS NULL"
 
 
-async def _counts(question: QuestionSpec, segment: Segment) -> dict[tuple[int, str], int]:
-    """(option id, column) -> complete responses, one GROUP BY."""
-    if segment.kind is SegmentKind.question:
-        assert segment.question is not None
-        rows = await Answer.raw(
-            "SELECT a.option AS row_key, b.option AS column_key,"
-            " COUNT(DISTINCT a.response) AS n FROM answer a "
-            f"{_COMPLETE_RESPONSES}"
-            " LEFT JOIN answer b ON b.question = {} AND b.response = a.response"
-            " AND b.statement IS NULL AND b.option IS NOT NULL"
-            f" WHERE {_ROWS} GROUP BY a.option, b.option",
-            segment.question.id,
-            question.id,
-        )
-    else:
-        column = "r.locale" if segment.kind is SegmentKind.language else "r.channel"
-        rows = await Answer.raw(
-            f"SELECT a.option AS row_key, {column} AS column_key,"
-            f" COUNT(DISTINCT a.response) AS n FROM answer a {_COMPLETE_RESPONSES}"
-            f" WHERE {_ROWS} GROUP BY a.option, {column}",
-            question.id,
-        )
-    return {
-        (row["row_key"], NO_ANSWER if row["column_key"] is None else str(row["column_key"])): row[
-            "n"
-        ]
-        for row in rows
-    }
+@dataclass(frozen=True)
+class SegmentSql:
+    """How a query over answers `a` of complete responses `r` gets the segment's
+    column: a LEFT JOIN to add after the FROM (its {} bound to `params`, which come
+    before the query's own), and the column expression to select and group by."""
+
+    join: str
+    column: str
+    params: tuple[int, ...]
 
 
-async def cross_tab(question: QuestionSpec, segment: Segment, k: int) -> CrossTab:
-    """The question by the segment, every cell that would expose a small group hidden."""
+def segment_sql(segment: Segment) -> SegmentSql:
+    if segment.question is not None:
+        return SegmentSql(
+            join=" LEFT JOIN answer b ON b.question = {} AND b.response = a.response"
+            " AND b.statement IS NULL AND b.option IS NOT NULL",
+            column="b.option",
+            params=(segment.question.id,),
+        )
+    column = "r.locale" if segment.kind is SegmentKind.language else "r.channel"
+    return SegmentSql(join="", column=column, params=())
+
+
+def column_key(value: object) -> str:
+    """A segment column's key as cross-tabs name it: NO_ANSWER for a missing one."""
+    return NO_ANSWER if value is None else str(value)
+
+
+def segment_cell_k(question: QuestionSpec, segment: Segment, k: int) -> int:
+    """The threshold for cells of `question` by `segment`: the higher one when either
+    is special-category."""
     special = question.special_category or bool(
         segment.question and segment.question.special_category
     )
-    cell_k = threshold(k, special)
-    counts = await _counts(question, segment)
+    return threshold(k, special)
+
+
+def protect(
+    row_keys: Sequence[R], segment: Segment, counts: Mapping[tuple[R, str], int], k: int
+) -> tuple[tuple[str, ...], dict[tuple[R, str], int | None]]:
+    """The columns of a table by `segment` (the segment question's options in
+    order, else those counted; NO_ANSWER last when anyone is in it) and its cells
+    protected by suppress_table."""
     if segment.question is not None:
         columns = [str(option.id) for option in segment.question.options]
     else:
         columns = sorted({column for _, column in counts})
     if any(column == NO_ANSWER for _, column in counts) and NO_ANSWER not in columns:
         columns.append(NO_ANSWER)
-    cells = {
-        (option.id, column): counts.get((option.id, column), 0)
-        for option in question.options
-        for column in columns
-    }
-    shown = suppress_table(cells, cell_k)
+    cells = {(row, column): counts.get((row, column), 0) for row in row_keys for column in columns}
+    return tuple(columns), suppress_table(cells, k)
+
+
+async def _counts(question: QuestionSpec, segment: Segment) -> dict[tuple[int, str], int]:
+    """(option id, column) -> complete responses, one GROUP BY."""
+    sql = segment_sql(segment)
+    rows = await Answer.raw(
+        f"SELECT a.option AS row_key, {sql.column} AS column_key,"
+        f" COUNT(DISTINCT a.response) AS n FROM answer a {_COMPLETE_RESPONSES}{sql.join}"
+        f" WHERE {_ROWS} GROUP BY a.option, {sql.column}",
+        *sql.params,
+        question.id,
+    )
+    return {(row["row_key"], column_key(row["column_key"])): row["n"] for row in rows}
+
+
+async def cross_tab(question: QuestionSpec, segment: Segment, k: int) -> CrossTab:
+    """The question by the segment, every cell that would expose a small group hidden."""
+    cell_k = segment_cell_k(question, segment, k)
+    option_ids = [option.id for option in question.options]
+    columns, shown = protect(option_ids, segment, await _counts(question, segment), cell_k)
     return CrossTab(
         question=question,
-        columns=tuple(columns),
+        columns=columns,
         rows=tuple(
             CrossRow(option.label, tuple(shown[(option.id, column)] for column in columns))
             for option in question.options
