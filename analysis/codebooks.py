@@ -4,8 +4,8 @@ to decide on, accepted themes imported from or exported to a codebook file."""
 from __future__ import annotations
 
 from analysis.codebook import Codebook, dump_codebook, parse_codebook
-from analysis.coding import codebook_of, features_of
-from analysis.tables import TextAnswer, Theme, ThemeStatus
+from analysis.coding import analysed_batches, codebook_of, features_of
+from analysis.tables import Theme, ThemeStatus
 from analysis.themes import suggest_themes
 from consult.database import write_transaction
 
@@ -17,34 +17,11 @@ _READ_BATCH = 5000
 
 async def _themed_answers(survey_id: int) -> list[tuple[str, object, str]]:
     """(key, features, redacted text) of every analysed long answer, read in batches."""
-    found: list[tuple[str, object, str]] = []
-    after = 0
-    while True:
-        rows = (
-            await TextAnswer.select(
-                TextAnswer.id,
-                TextAnswer.redacted,
-                TextAnswer.language,
-                TextAnswer.tokens,
-                TextAnswer.lemmas,
-                TextAnswer.keywords,
-                TextAnswer.noun_phrases,
-                TextAnswer.polarity,
-                TextAnswer.subjectivity,
-            )
-            .where(
-                (TextAnswer.question.survey == survey_id)
-                & TextAnswer.question.type.is_in(list(THEMED_TYPES))
-                & (TextAnswer.id > after)
-            )
-            .order_by(TextAnswer.id)
-            .limit(_READ_BATCH)
-            .output(load_json=True)
-        )
-        if not rows:
-            return found
-        found.extend((str(row["id"]), features_of(row), row["redacted"]) for row in rows)
-        after = rows[-1]["id"]
+    return [
+        (str(row["id"]), features_of(row), row["redacted"])
+        async for rows in analysed_batches(survey_id, _READ_BATCH, THEMED_TYPES)
+        for row in rows
+    ]
 
 
 async def suggest_for_survey(survey_id: int, max_themes: int = 12) -> int:

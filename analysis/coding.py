@@ -8,7 +8,7 @@ Answers are read in batches by id, so recoding 100,000 answers never holds them 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from analysis.codebook import Codebook, ThemeDef
@@ -33,7 +33,7 @@ def features_of(row: dict[str, Any]) -> TextFeatures:
     )
 
 
-_FEATURE_COLUMNS = (
+FEATURE_COLUMNS = (
     TextAnswer.id,
     TextAnswer.redacted,
     TextAnswer.language,
@@ -44,6 +44,29 @@ _FEATURE_COLUMNS = (
     TextAnswer.polarity,
     TextAnswer.subjectivity,
 )
+
+
+async def analysed_batches(
+    survey_id: int, batch: int, question_types: Sequence[str] | None = None
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """The survey's analysed answers (id, redacted text, features), `batch` at a
+    time by id, optionally only those of questions of these types."""
+    after = 0
+    while True:
+        where = (TextAnswer.question.survey == survey_id) & (TextAnswer.id > after)
+        if question_types is not None:
+            where &= TextAnswer.question.type.is_in(list(question_types))
+        rows = (
+            await TextAnswer.select(*FEATURE_COLUMNS)
+            .where(where)
+            .order_by(TextAnswer.id)
+            .limit(batch)
+            .output(load_json=True)
+        )
+        if not rows:
+            return
+        yield rows
+        after = rows[-1]["id"]
 
 
 async def accepted_themes(survey_id: int) -> list[dict[str, Any]]:
@@ -85,7 +108,7 @@ async def _reviewed(survey_id: int, theme_keys: dict[int, str]) -> list[Reviewed
     if not by_answer:
         return []
     rows = (
-        await TextAnswer.select(*_FEATURE_COLUMNS)
+        await TextAnswer.select(*FEATURE_COLUMNS)
         .where(TextAnswer.id.is_in(list(by_answer)))
         .output(load_json=True)
     )
@@ -189,7 +212,7 @@ async def code_new_answers(survey_id: int, text_answer_ids: Sequence[int]) -> in
     if built is None:
         return 0
     rows = (
-        await TextAnswer.select(*_FEATURE_COLUMNS)
+        await TextAnswer.select(*FEATURE_COLUMNS)
         .where(
             TextAnswer.id.is_in(list(text_answer_ids)) & (TextAnswer.question.survey == survey_id)
         )
@@ -207,16 +230,7 @@ async def recode_survey(survey_id: int, translate: Callable[[str], str] = str) -
             (Coding.theme.survey == survey_id) & (Coding.source == CodeSource.auto.value)
         )
         return 0
-    given, after = 0, 0
-    while True:
-        rows = (
-            await TextAnswer.select(*_FEATURE_COLUMNS)
-            .where((TextAnswer.question.survey == survey_id) & (TextAnswer.id > after))
-            .order_by(TextAnswer.id)
-            .limit(RECODE_BATCH)
-            .output(load_json=True)
-        )
-        if not rows:
-            return given
+    given = 0
+    async for rows in analysed_batches(survey_id, RECODE_BATCH):
         given += await _code(*built, rows)
-        after = rows[-1]["id"]
+    return given
