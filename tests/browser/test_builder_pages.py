@@ -17,11 +17,11 @@ from playwright.sync_api import Page, expect
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import NewContext
 from tests.browser.journey import CONSULTATION_TITLE, heading
-from tests.fixtures import PASSWORD, run_in_fresh_loop
+from tests.browser.staff import DESKTOP, create_staff, fill_sign_in
+from tests.fixtures import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 900}
 PLANNER = "browser-planner"
 TEMPLATE = "Safety, hate and support: resident needs assessment"
 
@@ -29,11 +29,7 @@ TEMPLATE = "Safety, hate and support: resident needs assessment"
 @pytest.fixture(scope="module")
 def planner(demo_site: object) -> str:
     """A planner of the demo's database (the demo's own password stays in var/)."""
-    from consult.services.staff import create_user
-    from consult.tables import Role
-
-    run_in_fresh_loop(lambda: create_user(PLANNER, PASSWORD, Role.planner))
-    return PLANNER
+    return create_staff(PLANNER, "planner")
 
 
 @pytest.fixture
@@ -42,15 +38,9 @@ def desk(new_context: NewContext, planner: str) -> Page:
     return new_context(viewport=DESKTOP, is_mobile=False, has_touch=False).new_page()
 
 
-def _sign_in(page: Page, username: str, password: str) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def _open_demo_builder(page: Page) -> None:
     page.goto("/staff/login")
-    _sign_in(page, PLANNER, PASSWORD)
+    fill_sign_in(page, PLANNER, PASSWORD)
     expect(heading(page)).to_have_text("Consultations")
     page.get_by_role("link", name=CONSULTATION_TITLE).click()
     expect(heading(page)).to_have_text(CONSULTATION_TITLE)
@@ -60,12 +50,12 @@ def test_signing_in_and_the_consultation_list(desk: Page):
     desk.goto("/staff/login")
     expect(heading(desk)).to_have_text("Sign in")
     assert_accessible(desk, "the sign-in page")
-    _sign_in(desk, PLANNER, "not the password")
+    fill_sign_in(desk, PLANNER, "not the password")
     expect(desk).to_have_title(re.compile(r"^Error: "))
     expect(desk.get_by_role("alert")).to_be_visible()
     expect(desk.get_by_label("Username")).to_have_value(PLANNER)
     assert_accessible(desk, "the sign-in page refusing a wrong password")
-    _sign_in(desk, PLANNER, PASSWORD)
+    fill_sign_in(desk, PLANNER, PASSWORD)
     expect(heading(desk)).to_have_text("Consultations")
     expect(desk.get_by_role("link", name=CONSULTATION_TITLE)).to_be_visible()
     assert_accessible(desk, "the consultation list")

@@ -11,28 +11,21 @@ from playwright.sync_api import Page, expect
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import NewContext
 from tests.browser.journey import CONSULTATION_TITLE, heading
-from tests.fixtures import PASSWORD, run_in_fresh_loop
+from tests.browser.staff import DESKTOP, create_staff, fill_sign_in
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 900}
 PLANNER = "results-planner"
 
 
 @pytest.fixture(scope="module")
 def planner(demo_site: object) -> str:
-    from consult.services.staff import create_user
-    from consult.tables import Role
-
-    run_in_fresh_loop(lambda: create_user(PLANNER, PASSWORD, Role.planner))
-    return PLANNER
+    return create_staff(PLANNER, "planner")
 
 
 def _open_results(page: Page) -> None:
     page.goto("/staff/login")
-    page.get_by_label("Username").fill(PLANNER)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, PLANNER)
     page.get_by_role("link", name=CONSULTATION_TITLE).click()
     page.get_by_role("link", name="Results").first.click()
     expect(heading(page)).to_contain_text("Results")

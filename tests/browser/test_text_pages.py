@@ -13,22 +13,18 @@ from playwright.sync_api import Page, expect
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import NewContext
 from tests.browser.journey import CONSULTATION_TITLE, heading
-from tests.fixtures import PASSWORD, run_in_fresh_loop
+from tests.browser.staff import DESKTOP, create_staff, fill_sign_in
 
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1280, "height": 900}
 PLANNER = "text-browser-planner"
 ADMIN = "text-browser-admin"
 
 
 @pytest.fixture(scope="module")
 def staff(demo_site: object) -> None:
-    from consult.services.staff import create_user
-    from consult.tables import Role
-
-    run_in_fresh_loop(lambda: create_user(PLANNER, PASSWORD, Role.planner))
-    run_in_fresh_loop(lambda: create_user(ADMIN, PASSWORD, Role.admin))
+    create_staff(PLANNER, "planner")
+    create_staff(ADMIN, "admin")
 
 
 def _desk(new_context: NewContext, *, javascript: bool = True) -> Page:
@@ -46,9 +42,7 @@ def _desk(new_context: NewContext, *, javascript: bool = True) -> Page:
 
 def _sign_in(page: Page, username: str) -> None:
     page.goto("/staff/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in(page, username)
     expect(heading(page)).to_have_text("Consultations")
 
 

@@ -1,0 +1,26 @@
+"""Staff in the browser tests: users of the demo's database, and signing in."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from tests.fixtures import PASSWORD, run_in_fresh_loop
+
+# A planner's office desktop.
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def create_staff(username: str, role: str) -> str:
+    """A staff user with PASSWORD (the demo's own password stays in var/)."""
+    from consult.services.staff import create_user
+    from consult.tables import Role
+
+    run_in_fresh_loop(lambda: create_user(username, PASSWORD, Role(role)))
+    return username
+
+
+def fill_sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-in form the page shows."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
