@@ -20,7 +20,7 @@ from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
 from consult.settings import secret_in_var
 from consult.tables import ConsultationStatus, Role
-from surveys import builder, tally, text_queue
+from surveys import builder
 from surveys import services as surveys
 from surveys.definition import (
     SCHEMA_ID,
@@ -32,7 +32,7 @@ from surveys.definition import (
 )
 from surveys.flow import Journey, SurveySpec
 from surveys.question_types import QuestionSpec
-from surveys.submissions import answer_row_values, answers_insert_sql
+from surveys.submissions import answer_row_values, answers_insert_sql, follow_up_stored
 from surveys.tables import Answer, Response
 
 DEMO_SLUG = "reykjavik-needs-assessment"
@@ -317,8 +317,7 @@ async def _synthetic_responses(survey_id: int) -> None:
             if parsed.answers:
                 values = [v for a in parsed.answers for v in answer_row_values(response_id, a)]
                 await Answer.raw(answers_insert_sql(len(parsed.answers)), *values)
-        await text_queue.enqueue(response_ids)
-        await tally.add(response_ids)
+        await follow_up_stored(response_ids)
 
 
 DEMO_CODEBOOK = Path(__file__).resolve().parent.parent / "analysis" / "demo_codebook.json"

@@ -100,9 +100,7 @@ async def _store(submissions: list[_Submission]) -> list[_Stored]:
         ]
     )
     await delete_drafts([s.draft_code for s in first_with_key.values() if s.draft_code is not None])
-    await text_queue.enqueue(list(response_ids.values()))
-    # Last, so that the tally's rows, which every batch updates, are locked briefly.
-    await tally.add(list(response_ids.values()))
+    await follow_up_stored(list(response_ids.values()))
     outcomes: list[_Stored] = []
     for submission in submissions:
         key = submission.idempotency_key
@@ -113,6 +111,15 @@ async def _store(submissions: list[_Submission]) -> list[_Stored]:
         else:
             outcomes.append(_Stored.already)
     return outcomes
+
+
+async def follow_up_stored(response_ids: list[int]) -> None:
+    """What every write of new responses owes in its own transaction, wherever the
+    responses come from (a resident's form, the demo): their text answers queued for
+    analysis, and their counts in the tally, last, so that the tally's rows, which
+    every batch updates, are locked briefly."""
+    await text_queue.enqueue(response_ids)
+    await tally.add(response_ids)
 
 
 async def _insert_responses(submissions: list[_Submission]) -> dict[str, int]:
