@@ -18,7 +18,8 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from surveys.tables import Answer, Question, Survey
+from consult.tables import Finding
+from surveys.tables import Answer, Option, Question, Survey
 
 
 class TextAnswer(Table):
@@ -99,3 +100,55 @@ class Coding(Table):
     score = Real(default=0.0)
     reasons = JSON(default="[]")
     reviewed_by = Integer(null=True, default=None)
+
+
+class Indicator(Table):
+    """A key question the planner watches ("felt unsafe", "know where to report"):
+    the share of those who answered it who chose any of its counted options."""
+
+    question = ForeignKey(references=Question, null=False, unique=True, on_delete=OnDelete.cascade)
+    label = Varchar(length=200)
+    position = Integer(default=0)
+
+
+class IndicatorOption(Table):
+    """An option that counts towards an indicator's share."""
+
+    indicator = ForeignKey(references=Indicator, null=False, on_delete=OnDelete.cascade, index=True)
+    option = ForeignKey(references=Option, null=False, on_delete=OnDelete.cascade)
+
+
+class Quote(Table):
+    """A free-text answer a planner approved for quoting, in its redacted form (which
+    the planner may shorten further): only these reach reports and exports."""
+
+    text_answer = ForeignKey(
+        references=TextAnswer, null=False, unique=True, on_delete=OnDelete.cascade
+    )
+    text = Text()
+    approved_by = Integer(null=True, default=None)  # a staff user id
+    approved_at = Timestamptz()
+
+
+class EvidenceKind(enum.StrEnum):
+    question = "question"  # a question's result
+    cross_tab = "cross_tab"  # a question broken down by a segment
+    theme = "theme"  # a theme with its counts
+    quote = "quote"  # an approved quote
+    indicator = "indicator"
+
+
+class FindingEvidence(Table):
+    """One piece of evidence a finding rests on; exactly the column its kind names
+    is set (a cross-tab: question and segment)."""
+
+    finding = ForeignKey(references=Finding, null=False, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=16, choices=EvidenceKind)
+    question = ForeignKey(references=Question, null=True, default=None, on_delete=OnDelete.cascade)
+    segment = Varchar(length=80, default="")  # analysis.crosstabs.Segment.value
+    theme = ForeignKey(references=Theme, null=True, default=None, on_delete=OnDelete.cascade)
+    quote = ForeignKey(references=Quote, null=True, default=None, on_delete=OnDelete.cascade)
+    indicator = ForeignKey(
+        references=Indicator, null=True, default=None, on_delete=OnDelete.cascade
+    )
+    position = Integer(default=0)

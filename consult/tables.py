@@ -1,4 +1,5 @@
-"""Organisations, staff, consultations and the audit trail."""
+"""Organisations, staff, consultations, the sessions organisations host, the
+findings planners draw from them, API tokens, background jobs and the audit trail."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import enum
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
+    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -27,6 +29,7 @@ class OrganisationKind(enum.StrEnum):
     school = "school"
     ngo = "ngo"
     city_department = "city_department"
+    other = "other"
 
 
 class Organisation(Table):
@@ -117,3 +120,134 @@ class AuditEvent(Table):
     at = Timestamptz()
     # Exports are audited; a flag lets a later report filter them cheaply.
     is_export = Boolean(default=False)
+
+
+class SessionMode(enum.StrEnum):
+    own_phones = "own_phones"
+    kiosk = "kiosk"
+    assisted = "assisted"
+    paper = "paper"
+
+
+class HostedSession(Table):
+    """A session an organisation hosts for a consultation: residents join it with
+    its code, and their responses record the session, never the person."""
+
+    consultation = ForeignKey(references=Consultation, null=False, on_delete=OnDelete.cascade)
+    organisation = ForeignKey(
+        references=Organisation, null=False, on_delete=OnDelete.restrict, index=True
+    )
+    title = Varchar(length=200)
+    code = Varchar(length=16, unique=True)
+    mode = Varchar(length=16, choices=SessionMode, default=SessionMode.own_phones)
+    locale = Varchar(length=8, default="en")
+    starts_at = Timestamptz(null=True, default=None)
+    place = Varchar(length=200, default="")
+    created_at = Timestamptz()
+
+
+class SessionGroup(Table):
+    """A group a session sets out to reach ("young people 16-25", "Polish speakers")."""
+
+    session = ForeignKey(references=HostedSession, null=False, on_delete=OnDelete.cascade)
+    name = Varchar(length=100)
+
+
+# The areas a city files findings under when it has not set its own (translated
+# where they are shown: consult/strategy_areas.py marks them for translation).
+DEFAULT_STRATEGY_AREAS = (
+    "Knowledge and situational picture",
+    "Prevention and early intervention",
+    "Inclusion and social cohesion",
+    "Alliances and partnerships",
+    "Communication and shared understanding",
+)
+
+
+class StrategyArea(Table):
+    """One area of a city's strategy; a city with none uses DEFAULT_STRATEGY_AREAS."""
+
+    city = Varchar(length=100, index=True)
+    name = Varchar(length=120)
+    position = Integer()
+
+
+class FindingPriority(enum.StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class FindingStatus(enum.StrEnum):
+    proposed = "proposed"
+    agreed = "agreed"
+    in_progress = "in_progress"
+    done = "done"
+    dropped = "dropped"
+
+
+class Finding(Table):
+    """What a planner concludes from a consultation, and the action it calls for.
+
+    Its evidence (question results, cross-tabs, themes, quotes) is linked by rows of
+    analysis.tables.FindingEvidence, which can reference the survey's objects."""
+
+    consultation = ForeignKey(
+        references=Consultation, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    title = Varchar(length=200)
+    statement = Text(default="")
+    strategy_area = Varchar(length=120, default="")
+    priority = Varchar(length=16, choices=FindingPriority, default=FindingPriority.medium)
+    status = Varchar(length=16, choices=FindingStatus, default=FindingStatus.proposed)
+    proposed_action = Text(default="")
+    owner = Varchar(length=200, default="")
+    timeline = Varchar(length=120, default="")
+    position = Integer(default=0)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class FindingPartner(Table):
+    """An organisation that would carry out a finding's action with the city."""
+
+    finding = ForeignKey(references=Finding, null=False, on_delete=OnDelete.cascade, index=True)
+    organisation = ForeignKey(references=Organisation, null=False, on_delete=OnDelete.cascade)
+
+
+class ApiToken(Table):
+    """A read-only token for a city's BI tools. Only a hash of the secret is kept:
+    the secret is shown once, when the token is made."""
+
+    name = Varchar(length=120)
+    token_hash = Varchar(length=64, unique=True)
+    created_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class JobStatus(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class Job(Table):
+    """Work too long for a request (a large export), run in the background with its
+    progress visible; any app process may take a queued job."""
+
+    kind = Varchar(length=32, index=True)
+    # What the job works on, as plain values its runner reads ({"survey": 3, ...}).
+    params = JSON(default="{}")
+    status = Varchar(length=16, choices=JobStatus, default=JobStatus.queued, index=True)
+    requested_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    done = Integer(default=0)
+    total = Integer(default=0)
+    # The file it made, relative to the settings' job directory (never a full path).
+    result = Varchar(length=200, default="")
+    error = Text(default="")
+    attempts = Integer(default=0)
+    created_at = Timestamptz()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)

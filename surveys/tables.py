@@ -16,7 +16,7 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from consult.tables import Consultation
+from consult.tables import Consultation, HostedSession
 
 
 class Survey(Table):
@@ -124,6 +124,10 @@ class Response(Table):
     status = Varchar(length=16, choices=ResponseStatus, default=ResponseStatus.complete)
     # The version of the consent text the respondent agreed to (None: no consent asked).
     consent_version = Integer(null=True, default=None)
+    # The organisation's session it came through (None: the public link).
+    hosted_session = ForeignKey(
+        references=HostedSession, null=True, default=None, on_delete=OnDelete.set_null, index=True
+    )
 
 
 class Answer(Table):
