@@ -25,9 +25,13 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
 from analysis.controllers import ResultsController
+from analysis.export_jobs import JobWorker
+from analysis.export_pages import EXPORT_CONTROLLERS
 from analysis.jobs import BackgroundWorker
+from analysis.strategy_pages import STRATEGY_CONTROLLERS
 from analysis.text_pages import TEXT_CONTROLLERS
 from consult import errors
+from consult.controllers.api import API_CONTROLLERS, openapi_config
 from consult.controllers.health import healthz
 from consult.controllers.public import PublicController
 from consult.controllers.staff import SignInController, StaffController
@@ -95,6 +99,7 @@ async def _close_connections() -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     text_worker = BackgroundWorker()
+    job_worker = JobWorker()
     session = CookieBackendConfig(
         # AES-GCM needs a 32-byte key; derive it so one secret serves every purpose.
         secret=hashlib.sha256(f"session:{settings.secret_key}".encode()).digest(),
@@ -123,6 +128,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             QuestionController,
             ResultsController,
             *TEXT_CONTROLLERS,
+            *STRATEGY_CONTROLLERS,
+            *EXPORT_CONTROLLERS,
+            *API_CONTROLLERS,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], cache_control=STATIC_CACHE
             ),
@@ -137,11 +145,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(SessionMiddleware, backend=ChangedOnlySessionBackend(config=session))
         ],
         csrf_config=csrf,
+        openapi_config=openapi_config(),
         after_request=_security_headers,
-        # The text worker starts once the connections are open and stops before
+        # The background workers start once the connections are open and stops before
         # they close.
-        on_startup=[_open_connections, *([text_worker.start] if settings.text_worker else [])],
-        on_shutdown=[text_worker.stop, _close_connections],
+        on_startup=[
+            _open_connections,
+            *([text_worker.start] if settings.text_worker else []),
+            *([job_worker.start] if settings.job_worker else []),
+        ],
+        on_shutdown=[text_worker.stop, job_worker.stop, _close_connections],
         exception_handlers={
             NotAuthorizedException: errors.not_signed_in,
             PermissionDeniedException: errors.forbidden,

@@ -82,6 +82,14 @@ class Settings:
     # CONSULT_TEXT_WORKER: analyse new text answers in the background of each app
     # process (analysis.jobs); off leaves them queued, e.g. for a separate process.
     text_worker: bool = field(default_factory=lambda: _bool("CONSULT_TEXT_WORKER", True))
+    # CONSULT_JOB_WORKER: run queued background jobs (large exports) in each app
+    # process; off leaves them queued for another process to take.
+    job_worker: bool = field(default_factory=lambda: _bool("CONSULT_JOB_WORKER", True))
+    # CONSULT_JOB_DIR: where finished exports wait to be downloaded (shared by every
+    # app process of one site; files are deleted when their job expires).
+    job_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("CONSULT_JOB_DIR", str(_var_dir() / "jobs")))
+    )
     # CONSULT_DEBUG: tracebacks in responses; never in production.
     debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))
 
