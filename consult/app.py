@@ -28,6 +28,7 @@ from analysis.controllers import ResultsController
 from analysis.export_jobs import JobWorker
 from analysis.export_pages import EXPORT_CONTROLLERS
 from analysis.jobs import BackgroundWorker
+from analysis.report_pages import REPORT_CONTROLLERS
 from analysis.strategy_pages import STRATEGY_CONTROLLERS
 from analysis.text_pages import TEXT_CONTROLLERS
 from consult import errors
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ResultsController,
             *TEXT_CONTROLLERS,
             *STRATEGY_CONTROLLERS,
+            *REPORT_CONTROLLERS,
             *EXPORT_CONTROLLERS,
             *API_CONTROLLERS,
             create_static_files_router(
