@@ -1,0 +1,149 @@
+"""Indicators on a real database: the share of those who answered a key question
+who chose a counted option, its 95% interval, by group with small groups hidden,
+and the indicators page a planner reads and edits.
+
+Answers go in through the survey's submit form, as residents send them."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from analysis.intervals import wilson_interval
+from tests.fixtures import send_survey, sign_in
+
+# (feel safe?, scale option index, where?) per respondent. By the scale: the
+# second point has 2 people and the fourth 3 (small groups), the third 12.
+PEOPLE = (
+    [("Yes", 0, ("Online", "Street"))] * 5
+    + [("No", 0, ("Online", "Street"))] * 3
+    + [("No", 0, ("Online",))] * 2
+    + [("Yes", 1, ("Online",))] * 2
+    + [("Yes", 2, ("Street",))] * 3
+    + [("No", 2, ("School",))] * 6
+    + [("Not sure", 2, ())] * 3
+    + [("Not sure", 3, ())] * 3
+)
+FEEL = ("Yes", "No", "Not sure")
+WHERE = ("Online", "Street", "School", "Prefer not to say")
+HOSTILE = '<script>alert("x")</script> hx-get="/x" javascript:alert(1)'
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _as(client, username: str | None) -> None:
+    client.cookies.clear()
+    if username:
+        assert sign_in(client, username).status_code == 303
+
+
+@pytest.fixture(scope="module")
+def survey(client, make_survey, make_staff):
+    survey = make_survey("indicators")
+    ids, options = survey.question_ids, survey.option_ids
+    feel = dict(zip(FEEL, options["single"], strict=True))
+    where = dict(zip(WHERE, options["multiple"], strict=True))
+    for answer, point, places in PEOPLE:
+        form = {
+            f"q{ids['single']}": [str(feel[answer])],
+            f"q{ids['scale']}": [str(options["scale"][point])],
+        }
+        if places:
+            form[f"q{ids['multiple']}"] = [str(where[place]) for place in places]
+        assert send_survey(client, survey.submit_url, form).status_code == 303
+    for name, role in (
+        ("ind-planner", "planner"),
+        ("ind-admin", "admin"),
+        ("ind-facilitator", "facilitator"),
+    ):
+        make_staff(name, role)
+    return survey
+
+
+@pytest.fixture(scope="module")
+def indicators(run, survey):
+    """Felt unsafe (No), and seen anywhere online or in the street (two of four)."""
+    from analysis.indicators import create_indicator
+    from surveys.services import load_spec
+
+    spec = run(load_spec, survey.survey_id)
+    options = survey.option_ids
+    unsafe = run(
+        create_indicator, spec, survey.question_ids["single"], "Felt unsafe", [options["single"][1]]
+    )
+    seen = run(
+        create_indicator,
+        spec,
+        survey.question_ids["multiple"],
+        "Met it online or in the street",
+        options["multiple"][:2],
+    )
+    return {"unsafe": unsafe, "seen": seen}
+
+
+def _results(run, survey, segments=()):
+    from analysis.indicators import indicator_results
+    from surveys.services import load_spec
+
+    spec = run(load_spec, survey.survey_id)
+    return run(indicator_results, spec, 5, segments)
+
+
+def test_the_share_and_interval_match_a_hand_count(run, survey, indicators):
+    unsafe, _ = _results(run, survey)
+    assert unsafe.indicator_id == indicators["unsafe"]
+    assert unsafe.counted == ("No",)
+    assert (unsafe.overall.n, unsafe.overall.count) == (27, 11)
+    assert unsafe.overall.share == pytest.approx(11 / 27)
+    assert (unsafe.overall.low, unsafe.overall.high) == pytest.approx(wilson_interval(11, 27))
+    assert (unsafe.overall.low, unsafe.overall.high) == pytest.approx((0.2451, 0.5927), abs=1e-4)
+
+
+def test_a_respondent_choosing_two_counted_options_counts_once(run, survey, indicators):
+    seen = _results(run, survey)[1]
+    assert seen.counted == ("Online", "Street")
+    # 8 chose both, 4 online only, 3 the street only: 15 people, not 23 choices.
+    assert (seen.overall.n, seen.overall.count) == (21, 15)
+
+
+def test_by_group_small_groups_are_hidden(run, survey, indicators):
+    from analysis.crosstabs import Segment, SegmentKind
+    from surveys.services import load_spec
+
+    spec = run(load_spec, survey.survey_id)
+    scale = spec.question_by_id[survey.question_ids["scale"]]
+    unsafe = _results(run, survey, [Segment(SegmentKind.question, scale)])[0]
+    (breakdown,) = unsafe.breakdowns
+    groups = {group.column: group.share for group in breakdown.groups}
+    points = [str(option) for option in survey.option_ids["scale"]]
+    assert groups[points[2]].n == 12
+    assert groups[points[2]].count == 6, "6 of the 12 at the third point felt unsafe"
+    assert groups[points[2]].share == pytest.approx(0.5)
+    assert groups[points[1]].n is None, "a group of two"
+    assert groups[points[3]].share is None, "a group of three"
+    # The cross-tab of the same question hides both cells of the first point's
+    # column, so its share (which would give one of them away) is hidden too.
+    assert groups[points[0]].n == 10
+    assert groups[points[0]].share is None
+    assert groups[points[4]].n == 0
+
+
+def test_options_must_be_the_question_s_own(run, survey, indicators):
+    from analysis.indicators import IndicatorError, create_indicator
+    from surveys.services import load_spec
+
+    spec = run(load_spec, survey.survey_id)
+    options = survey.option_ids
+    with pytest.raises(IndicatorError) as refused:
+        run(create_indicator, spec, survey.question_ids["scale"], "Trust", options["single"][:1])
+    assert refused.value.field == "options"
+    with pytest.raises(IndicatorError) as refused:
+        run(create_indicator, spec, survey.question_ids["text"], "Text", [])
+    assert refused.value.field == "question"
+    with pytest.raises(IndicatorError) as refused:
+        run(create_indicator, spec, survey.question_ids["single"], "Again", options["single"][:1])
+    assert refused.value.field == "question", "one indicator per question"
