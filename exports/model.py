@@ -89,7 +89,7 @@ class OptionCount:
 
     label: str
     count: int | None  # None: suppressed
-    share: float | None  # of those who answered, 0..1; None: suppressed or not meaningful
+    share: float | None  # of those who answered, 0..1; None: suppressed
 
 
 @dataclass(frozen=True)
@@ -146,9 +146,9 @@ class Theme:
 
     label: str
     description: str
-    count: int | None  # answers coded with it; None: suppressed
+    count: int | None  # answers coded with it; None: suppressed (hides sentiment too)
     by_group: tuple[GroupCount, ...] = ()
-    sentiment: float | None = None  # mean polarity -1..1; None: not computed or suppressed
+    sentiment: float | None = None  # mean polarity -1..1; None: not computed (empty)
     quotes: tuple[str, ...] = ()  # already redacted and approved for publication
 
 

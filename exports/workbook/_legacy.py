@@ -1,4 +1,5 @@
-"""The strategy-input workbook: plain data in, an .xlsx file out.
+"""The first, two-sheet workbook (Summary, Responses), kept until the export route
+moves to StrategyWorkbookWriter: plain data in, an .xlsx file out.
 
 Built in openpyxl's write-only mode, rows appended as they are read from the
 database, so that memory stays flat however many responses a consultation has.

@@ -1,0 +1,65 @@
+"""The strategy-input workbook: plain data (exports.model) in, an .xlsx file out.
+
+`StrategyWorkbookWriter` writes every sheet a planner takes to the council;
+`WorkbookWriter` is the first, two-sheet workbook (Summary, Responses), kept until
+the export route moves over.
+"""
+
+from exports.model import (
+    Cover,
+    CrossTab,
+    CrossTabRow,
+    DictionaryEntry,
+    Estimate,
+    Finding,
+    GroupCount,
+    GroupEstimate,
+    Indicator,
+    LabelledCount,
+    Labels,
+    OptionCount,
+    Partner,
+    QuestionSummary,
+    Statement,
+    StrategyWorkbook,
+    Theme,
+)
+from exports.workbook._findings import TABLE_NAME
+from exports.workbook._legacy import (
+    OptionLine,
+    QuestionBlock,
+    WorkbookData,
+    WorkbookLabels,
+    WorkbookWriter,
+)
+from exports.workbook._names import SheetNames, column_names
+from exports.workbook._writer import StrategyWorkbookWriter
+
+__all__ = [
+    "TABLE_NAME",
+    "Cover",
+    "CrossTab",
+    "CrossTabRow",
+    "DictionaryEntry",
+    "Estimate",
+    "Finding",
+    "GroupCount",
+    "GroupEstimate",
+    "Indicator",
+    "LabelledCount",
+    "Labels",
+    "OptionCount",
+    "OptionLine",
+    "Partner",
+    "QuestionBlock",
+    "QuestionSummary",
+    "SheetNames",
+    "Statement",
+    "StrategyWorkbook",
+    "StrategyWorkbookWriter",
+    "Theme",
+    "WorkbookData",
+    "WorkbookLabels",
+    "WorkbookWriter",
+    "column_names",
+]
