@@ -1,13 +1,556 @@
-"""Background jobs that write exports (filled in by issue 9's export work)."""
+"""Exports as background jobs: queued by a planner's request, taken by whichever
+app process is free, written to a file that waits in the job directory for a day.
+
+A request only inserts a queued row (queue_export) and answers at once; every app
+process runs JobWorker, which takes the oldest queued export atomically (a
+compare-and-set from queued to running, behind FOR UPDATE SKIP LOCKED on
+PostgreSQL and the IMMEDIATE write lock on SQLite), so two processes never run the
+same job. The runner writes the file through analysis.strategy_inputs, which reads
+the database a batch at a time and does the CPU work in threads, and records the
+progress at most every PROGRESS_EVERY_S seconds.
+
+A running job's started_at moves forward with each progress write: it says when
+the job last showed life. A job whose process died (started_at older than
+STALE_AFTER) is queued again, up to MAX_ATTEMPTS takes; every write a runner makes
+names the attempt it runs, so a runner whose job was taken from it stops without
+touching the row. Finished jobs and their files are deleted after KEEP_FOR.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import csv
+import enum
+import json
+import logging
+import re
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from piccolo.engine import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+from analysis import services
+from consult import i18n
+from consult.database import write_transaction
+from consult.i18n import N_
+from consult.services import consultations
+from consult.settings import get_settings
+from consult.tables import AuditEvent, Job, JobStatus
+from exports.cells import csv_value
+from exports.workbook import (
+    OptionLine,
+    QuestionBlock,
+    WorkbookData,
+    WorkbookLabels,
+    WorkbookWriter,
+)
+from surveys import services as surveys
+
+KIND = "export"
+IDLE_SLEEP_S = 2.0
+# Progress is written at most this often (a batch is a thousand responses).
+PROGRESS_EVERY_S = 0.5
+# A running job with no sign of life for this long lost its process.
+STALE_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+# How long a finished export (and its file) can be downloaded again.
+KEEP_FOR = timedelta(hours=24)
+# Re-queueing and purging are cheap but need not run on every pass.
+UPKEEP_EVERY_S = 60.0
+# Residents come first: after a job the worker rests as long as the job took
+# (at most MAX_REST_S), so a queue of exports takes at most half the process.
+REST_PER_WORK = 1.0
+MAX_REST_S = 30.0
+
+# Messages kept in Job.error: short, translated where they are shown, and never
+# holding a respondent's data (the traceback goes to the log only).
+ERROR_FAILED = N_("The export could not be written.")
+ERROR_STOPPED = N_("The export stopped %(attempts)s times before it was finished.")
+# The names of files this module writes: "<job id>-<random>.<format>".
+_FILE_NAME = re.compile(r"^[0-9]+-[A-Za-z0-9_-]{16,}\.(xlsx|csv)$")
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], Awaitable[None]]
+Writer = Callable[[int, str, Path, Progress], Awaitable[int]]
+
+
+class ExportFormat(enum.StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+    @property
+    def media_type(self) -> str:
+        if self is ExportFormat.xlsx:
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return "text/csv; charset=utf-8"
+
+    @property
+    def audit_action(self) -> str:
+        return f"export_{self.value}"
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """One export job as its page shows it."""
+
+    id: int
+    survey_id: int
+    format: ExportFormat
+    locale: str
+    status: JobStatus
+    requested_by: int | None
+    done: int
+    total: int
+    result: str
+    error: str
+    attempts: int
+    created_at: datetime
+    finished_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.status in (JobStatus.queued, JobStatus.running)
+
+
+class JobLost(Exception):
+    """The job was taken from this runner (queued again after it seemed dead)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _params(raw: Any) -> dict[str, Any]:
+    value = json.loads(raw) if isinstance(raw, str) else raw
+    return value if isinstance(value, dict) else {}
+
+
+def _export_job(row: dict[str, Any]) -> ExportJob:
+    params = _params(row["params"])
+    return ExportJob(
+        id=row["id"],
+        survey_id=int(params.get("survey", 0)),
+        format=ExportFormat(params.get("format", "xlsx")),
+        locale=str(params.get("locale", "en")),
+        status=JobStatus(row["status"]),
+        requested_by=row["requested_by"],
+        done=row["done"],
+        total=row["total"],
+        result=row["result"],
+        error=row["error"],
+        attempts=row["attempts"],
+        created_at=row["created_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+def job_dir() -> Path:
+    return get_settings().job_dir
+
+
+def result_path(job: ExportJob) -> Path | None:
+    """The finished file of a job, if it is still there."""
+    if not _FILE_NAME.match(job.result):
+        return None
+    path = job_dir() / job.result
+    return path if path.is_file() else None
+
+
+async def queue_export(
+    survey_id: int, fmt: ExportFormat | str, locale: str, requested_by: int | None
+) -> int:
+    """Queue an export of a survey in a format and language; the job's id.
+
+    The audit row is written with the job, in one transaction: an export is
+    audited when it is asked for, and there is no job without its audit row.
+    """
+    fmt = ExportFormat(fmt)
+    now = _now()
+    async with write_transaction():
+        rows = await Job.insert(
+            Job(
+                kind=KIND,
+                params={"survey": survey_id, "format": fmt.value, "locale": locale},
+                status=JobStatus.queued,
+                requested_by=requested_by,
+                created_at=now,
+            )
+        ).returning(Job.id)
+        job_id: int = rows[0]["id"]
+        await AuditEvent.insert(
+            AuditEvent(
+                actor=requested_by,
+                action=fmt.audit_action,
+                object_type="survey",
+                object_id=survey_id,
+                detail=f"job {job_id}",
+                at=now,
+                is_export=True,
+            )
+        )
+    return job_id
+
+
+async def export_job(job_id: int) -> ExportJob | None:
+    row = await Job.select().where((Job.id == job_id) & (Job.kind == KIND)).first()
+    return _export_job(row) if row else None
+
+
+async def latest_exports(
+    survey_id: int, requested_by: int | None, limit: int = 5
+) -> list[ExportJob]:
+    """The newest exports of a survey, by one staff member (None: by anyone).
+
+    Jobs live a day, so there are few; the survey is in the JSON parameters, which
+    neither engine indexes alike, so it is picked out here.
+    """
+    query = Job.select().where(Job.kind == KIND)
+    if requested_by is not None:
+        query = query.where(Job.requested_by == requested_by)
+    rows = await query.order_by(Job.id, ascending=False).limit(200)
+    jobs = [job for job in map(_export_job, rows) if job.survey_id == survey_id]
+    return jobs[:limit]
+
+
+@dataclass(frozen=True)
+class _Claim:
+    id: int
+    attempt: int
+    survey_id: int
+    format: ExportFormat
+    locale: str
+
+
+async def claim_next() -> _Claim | None:
+    """Take the oldest queued export for this runner: running, one more attempt."""
+    async with write_transaction():
+        oldest = (
+            Job.select(Job.id)
+            .where((Job.kind == KIND) & (Job.status == JobStatus.queued))
+            .order_by(Job.id)
+            .limit(1)
+        )
+        if isinstance(engine_finder(), PostgresEngine):
+            # Another process's claim holds its row; this one takes the next.
+            oldest = oldest.lock_rows("UPDATE", skip_locked=True)
+        found = await oldest
+        if not found:
+            return None
+        # Compare-and-set: only a job still queued is taken.
+        taken = (
+            await Job.update(
+                {
+                    Job.status: JobStatus.running,
+                    Job.started_at: _now(),
+                    Job.attempts: Job.attempts + 1,
+                    Job.error: "",
+                }
+            )
+            .where((Job.id == found[0]["id"]) & (Job.status == JobStatus.queued))
+            .returning(Job.id, Job.attempts, Job.params)
+        )
+    if not taken:
+        return None
+    params = _params(taken[0]["params"])
+    return _Claim(
+        id=taken[0]["id"],
+        attempt=taken[0]["attempts"],
+        survey_id=int(params.get("survey", 0)),
+        format=ExportFormat(params.get("format", "xlsx")),
+        locale=str(params.get("locale", "en")),
+    )
+
+
+async def _update_mine(claim: _Claim, values: dict[Any, Any]) -> bool:
+    """Write to the job only while this runner's attempt still holds it."""
+    async with write_transaction():
+        rows = (
+            await Job.update(values)
+            .where(
+                (Job.id == claim.id)
+                & (Job.status == JobStatus.running)
+                & (Job.attempts == claim.attempt)
+            )
+            .returning(Job.id)
+        )
+    return bool(rows)
+
+
+class _ProgressWriter:
+    """The progress callback a writer gets: (done, total) into the job's row,
+    throttled; raises JobLost once the job is no longer this runner's."""
+
+    def __init__(self, claim: _Claim) -> None:
+        self.claim = claim
+        self._last = float("-inf")
+
+    async def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < PROGRESS_EVERY_S:
+            return
+        self._last = now
+        if not await self._write(done, total):
+            raise JobLost(self.claim.id)
+
+    async def _write(self, done: int, total: int) -> bool:
+        return await _update_mine(
+            self.claim,
+            {Job.done: done, Job.total: max(total, done), Job.started_at: _now()},
+        )
+
+
+def writer_for(fmt: ExportFormat) -> Writer:
+    """The function that writes an export of this format (analysis.strategy_inputs)."""
+    # Imported here: the assembly reads every table, and this module is imported
+    # by the app factory early.
+    try:
+        from analysis import strategy_inputs
+    except ImportError:  # INTERIM until analysis.strategy_inputs lands
+        return _interim_workbook if fmt is ExportFormat.xlsx else _interim_csv
+
+    return strategy_inputs.write_workbook if fmt is ExportFormat.xlsx else strategy_inputs.write_csv
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+async def run_claimed(claim: _Claim, writer: Writer | None = None) -> None:
+    """Write a claimed job's file, then mark it done (or failed, with a short message)."""
+    directory = job_dir()
+    await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+    # Unguessable: the address of a download is the job's, but the file name is
+    # not to be found by listing numbers in a shared directory either.
+    name = f"{claim.id}-{secrets.token_urlsafe(18)}.{claim.format.value}"
+    path = directory / name
+    progress = _ProgressWriter(claim)
+    try:
+        written = await (writer or writer_for(claim.format))(
+            claim.survey_id, claim.locale, path, progress
+        )
+    except JobLost:
+        log.warning("export job %s was taken over by another worker", claim.id)
+        _unlink(path)
+        return
+    except asyncio.CancelledError:
+        # The app is stopping: the job goes back to the queue for the next process.
+        _unlink(path)
+        await _update_mine(claim, {Job.status: JobStatus.queued})
+        raise
+    except Exception:
+        log.exception("export job %s failed", claim.id)
+        _unlink(path)
+        await _update_mine(
+            claim,
+            {Job.status: JobStatus.failed, Job.error: ERROR_FAILED, Job.finished_at: _now()},
+        )
+        return
+    finished = await _update_mine(
+        claim,
+        {
+            Job.status: JobStatus.done,
+            Job.done: written,
+            Job.total: written,
+            Job.result: name,
+            Job.finished_at: _now(),
+        },
+    )
+    if not finished:
+        _unlink(path)
+
+
+async def run_next(writer: Writer | None = None) -> bool:
+    """Take the oldest queued export and run it; whether there was one."""
+    claim = await claim_next()
+    if claim is None:
+        return False
+    await run_claimed(claim, writer)
+    return True
+
+
+async def requeue_stale(now: datetime | None = None) -> int:
+    """Queue again the jobs whose process died mid-run (failed after MAX_ATTEMPTS)."""
+    now = now or _now()
+    dead = (
+        (Job.kind == KIND)
+        & (Job.status == JobStatus.running)
+        & (Job.started_at < now - STALE_AFTER)
+    )
+    async with write_transaction():
+        again = (
+            await Job.update({Job.status: JobStatus.queued})
+            .where(dead & (Job.attempts < MAX_ATTEMPTS))
+            .returning(Job.id)
+        )
+        await Job.update(
+            {Job.status: JobStatus.failed, Job.error: ERROR_STOPPED, Job.finished_at: now}
+        ).where(dead & (Job.attempts >= MAX_ATTEMPTS))
+    return len(again)
+
+
+async def purge_expired(now: datetime | None = None) -> int:
+    """Delete finished exports older than KEEP_FOR, files first; jobs deleted."""
+    now = now or _now()
+    cutoff = now - KEEP_FOR
+    finished = (
+        (Job.kind == KIND)
+        & Job.status.is_in([JobStatus.done, JobStatus.failed])
+        & (Job.finished_at < cutoff)
+    )
+    rows = await Job.select(Job.id, Job.result).where(finished)
+    directory = job_dir()
+    for row in rows:
+        if _FILE_NAME.match(row["result"]):
+            await asyncio.to_thread(_unlink, directory / row["result"])
+    if rows:
+        async with write_transaction():
+            await Job.delete().where(Job.id.is_in([row["id"] for row in rows]))
+    await asyncio.to_thread(_remove_orphans, directory, cutoff.timestamp())
+    return len(rows)
+
+
+def _remove_orphans(directory: Path, before: float) -> None:
+    """Files a crashed run left half-written: an export's name, older than KEEP_FOR."""
+    if not directory.is_dir():
+        return
+    for path in directory.iterdir():
+        with contextlib.suppress(OSError):
+            if _FILE_NAME.match(path.name) and path.stat().st_mtime < before:
+                path.unlink()
+
+
+async def run_forever() -> None:
+    """The loop each app process runs: upkeep now and then, a job, or a pause.
+    A failing pass is logged and tried again later."""
+    last_upkeep = float("-inf")
+    while True:
+        started = time.monotonic()
+        try:
+            if started - last_upkeep >= UPKEEP_EVERY_S:
+                last_upkeep = started
+                await requeue_stale()
+                await purge_expired()
+            ran = await run_next()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("export job pass failed; the jobs stay queued")
+            ran = False
+        if ran:
+            await asyncio.sleep(min((time.monotonic() - started) * REST_PER_WORK, MAX_REST_S))
+        else:
+            await asyncio.sleep(IDLE_SLEEP_S)
+
 
 class JobWorker:
-    """Takes queued jobs from the job table and runs them, one at a time."""
+    """Starts run_forever() with the app and stops it on shutdown (a job it was
+    running goes back to the queue)."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        return None
+        self._task = asyncio.create_task(run_forever(), name="export-jobs")
 
     async def stop(self) -> None:
-        return None
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+# -- INTERIM: the two-sheet workbook and a plain CSV, with the signature of
+# analysis.strategy_inputs, until that module lands (then this section goes). ----
+
+
+async def _load(survey_id: int) -> tuple[Any, Any]:
+    spec = await surveys.load_spec(survey_id)
+    consultation = await consultations.by_id(spec.consultation_id) if spec else None
+    if spec is None or consultation is None:
+        raise LookupError("no such survey")
+    return spec, consultation
+
+
+async def _interim_workbook(survey_id: int, locale: str, path: Path, progress: Progress) -> int:
+    spec, consultation = await _load(survey_id)
+    results = await services.survey_results(spec, consultation.k_threshold)
+    _ = i18n.translations(locale).gettext
+    labels = WorkbookLabels(
+        summary_sheet=_("Summary"),
+        responses_sheet=_("Responses"),
+        consultation=_("Consultation"),
+        survey=_("Survey"),
+        city=_("City"),
+        exported=_("Exported"),
+        responses=_("Responses"),
+        k_note=_(
+            "To protect small groups, counts below %(k)s are not shown, and neither is any "
+            "count that would reveal one."
+        )
+        % {"k": consultation.k_threshold},
+        question=_("Question"),
+        answer=_("Answer"),
+        count=_("Count"),
+        percent=_("Per cent of those who answered"),
+        answered=_("Answered"),
+        suppressed=_("not shown"),
+    )
+    data = WorkbookData(
+        consultation_title=consultation.title,
+        city=consultation.city,
+        survey_title=spec.title,
+        exported_at=datetime.now(UTC),
+        response_count=results.responses,
+        questions=tuple(
+            QuestionBlock(
+                position=r.question.position,
+                text=r.question.text,
+                type_label=r.question.kind.label,
+                answered=r.answered,
+                options=tuple(OptionLine(o.label, o.count, o.percent) for o in r.options),
+            )
+            for r in results.questions
+        ),
+        response_header=(
+            _("Response"),
+            _("Submitted (hour)"),
+            _("Channel"),
+            _("Language"),
+            *services.response_header(spec),
+        ),
+    )
+    total, done = results.responses, 0
+    await progress(0, total)
+    writer = WorkbookWriter(data, labels, path)
+    async for batch in services.response_batches(spec):
+        await asyncio.to_thread(writer.append, batch)
+        done += len(batch)
+        await progress(done, total)
+    await asyncio.to_thread(writer.close)
+    return done
+
+
+async def _interim_csv(survey_id: int, locale: str, path: Path, progress: Progress) -> int:
+    spec, consultation = await _load(survey_id)
+    results = await services.survey_results(spec, consultation.k_threshold)
+    _ = i18n.translations(locale).gettext
+    total, done = results.responses, 0
+    await progress(0, total)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        out = csv.writer(handle)
+        header = (_("Response"), _("Submitted (hour)"), _("Channel"), _("Language"))
+        out.writerow([csv_value(v) for v in (*header, *services.response_header(spec))])
+        async for batch in services.response_batches(spec):
+            out.writerows([csv_value(v) for v in row] for row in batch)
+            done += len(batch)
+            await progress(done, total)
+    return done

