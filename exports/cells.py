@@ -95,7 +95,7 @@ def csv_value(value: object) -> object:
     value = _plain(value)
     if value.__class__ is not str:
         return value
-    cleaned = clean_text(value)  # type: ignore[arg-type]
+    cleaned = clean_text(value)
     if not cleaned.needs_quote:
         return cleaned.text
     quoted = "'" + cleaned.text
@@ -110,22 +110,22 @@ def csv_row(values: Iterable[object]) -> list[object]:
     row = list(values)
     risky, illegal, cap = _RISKY_FIRST, _ILLEGAL.search, MAX_CELL_CHARS
     for index, value in enumerate(row):
-        cls = value.__class__
-        if cls is str:
+        if type(value) is str:
             if value and (value[0] in risky or len(value) > cap or illegal(value)):
                 row[index] = csv_value(value)
-        elif cls is not int and value is not None:
+        elif value is not None and type(value) is not int:
             row[index] = csv_value(value)
     return row
 
 
 def _plain(value: object) -> object:
-    """A value openpyxl writes as it is (numbers, None), or cleaned text."""
+    """Numbers and None as openpyxl writes them (finite floats only); anything
+    else as str, to be cleaned by the caller."""
     if value is None or value.__class__ in (int, bool):
         return value
     if value.__class__ is float:
         # NaN and infinities would be written as "nan"/"inf", which Excel repairs.
-        return value if -_INF < value < _INF else None  # type: ignore[operator]
+        return value if -_INF < value < _INF else None
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, int):
@@ -155,7 +155,7 @@ def safe_value(sheet: WriteOnlyWorksheet, value: object) -> object:
         return value
     value = _plain(value)
     if value.__class__ is str:
-        return _text(sheet, value)  # type: ignore[arg-type]
+        return _text(sheet, value)
     return value
 
 
@@ -188,10 +188,9 @@ def safe_row(sheet: WriteOnlyWorksheet, values: Iterable[object]) -> list[object
     row = list(values)
     risky, illegal, cap = _RISKY_FIRST, _ILLEGAL.search, MAX_CELL_CHARS
     for index, value in enumerate(row):
-        cls = value.__class__
-        if cls is str:
+        if type(value) is str:
             if value and (value[0] in risky or len(value) > cap or illegal(value)):
                 row[index] = _text(sheet, value)
-        elif cls is not int and value is not None:
+        elif value is not None and type(value) is not int:
             row[index] = safe_value(sheet, value)
     return row

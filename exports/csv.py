@@ -31,7 +31,7 @@ class CsvWriter:
 
     def __init__(self, header: Sequence[str], target: BinaryIO | TextIO) -> None:
         if isinstance(target, io.TextIOBase):
-            self._text: TextIO = target  # type: ignore[assignment]
+            self._text: TextIO = target
             self._wrapper: io.TextIOWrapper | None = None
         else:
             self._wrapper = io.TextIOWrapper(
