@@ -31,11 +31,13 @@ class ReviewRow:
     score: float
     reasons: tuple[str, ...]
     source: str  # auto, confirmed or rejected
+    quoted: bool = False  # approved as a quote (analysis.quotes)
 
 
 _SELECT = (
     "SELECT c.id AS coding_id, ta.id AS text_answer_id, ta.redacted AS text,"
-    " c.score AS score, c.reasons AS reasons, c.source AS source"
+    " c.score AS score, c.reasons AS reasons, c.source AS source,"
+    " EXISTS (SELECT 1 FROM quote qt WHERE qt.text_answer = ta.id) AS quoted"
     f" FROM coding c JOIN text_answer ta ON ta.id = c.text_answer {COMPLETE}"
 )
 
@@ -51,6 +53,7 @@ def _row(row: dict[str, Any]) -> ReviewRow:
         score=float(row["score"]),
         reasons=tuple(str(reason) for reason in reasons),
         source=row["source"],
+        quoted=bool(row["quoted"]),
     )
 
 

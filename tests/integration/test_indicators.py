@@ -12,7 +12,7 @@ import re
 import pytest
 
 from analysis.intervals import wilson_interval
-from tests.fixtures import send_survey, sign_in
+from tests.fixtures import post_form, send_survey, sign_in
 
 # (feel safe?, scale option index, where?) per respondent. By the scale: the
 # second point has 2 people and the fourth 3 (small groups), the third 12.
@@ -147,3 +147,102 @@ def test_options_must_be_the_question_s_own(run, survey, indicators):
     with pytest.raises(IndicatorError) as refused:
         run(create_indicator, spec, survey.question_ids["single"], "Again", options["single"][:1])
     assert refused.value.field == "question", "one indicator per question"
+
+
+# The page ----------------------------------------------------------------------
+
+
+def _section(page: str, indicator_id: int) -> str:
+    return page.split(f'id="indicator-{indicator_id}"')[1].split("</section>")[0]
+
+
+def test_the_page_shows_n_share_and_interval(client, survey, indicators):
+    _as(client, "ind-planner")
+    page = client.get(f"/staff/surveys/{survey.survey_id}/indicators")
+    assert page.status_code == 200
+    unsafe = _text(_section(page.text, indicators["unsafe"]))
+    low, high = wilson_interval(11, 27)
+    assert f"Answered 27 Share (95% interval) 41% ({round(low * 100)}–{round(high * 100)}%)" in (
+        unsafe
+    )
+    assert "41% (25–59%)" in unsafe
+    assert "41% of the 27 people who answered chose one of the counted answers." in unsafe
+    assert "between 25% and 59%" in unsafe
+    seen = _text(_section(page.text, indicators["seen"]))
+    assert "Answered 21" in seen
+    assert "71% (50–86%)" in seen, "15 of 21"
+    assert "“Online”, “Street”" in seen
+
+
+def test_a_breakdown_hides_small_groups(client, survey, indicators):
+    _as(client, "ind-planner")
+    by = f"q{survey.question_ids['scale']}"
+    page = client.get(f"/staff/surveys/{survey.survey_id}/indicators?by={by}")
+    assert page.status_code == 200
+    unsafe = _section(page.text, indicators["unsafe"])
+    rows = {
+        _text(cells[0]): [_text(cell) for cell in cells[1:]]
+        for cells in (
+            re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", unsafe, re.S)
+        )
+    }
+    assert rows["Some"] == ["12", "50% (25–75%)"]
+    assert rows["Little"] == ["not shown", "not shown"], "two people"
+    assert rows["Much"] == ["not shown", "not shown"], "three people"
+    assert rows["None"] == ["10", "not shown"]
+    assert rows["Complete"] == ["0", "nobody answered"]
+
+
+def test_adding_an_indicator_step_by_step(client, run, survey, indicators):
+    _as(client, "ind-planner")
+    base = f"/staff/surveys/{survey.survey_id}/indicators"
+    scale = survey.question_ids["scale"]
+    first = client.get(base).text
+    assert f'<option value="{scale}">' in first
+    step = client.get(f"{base}?question={scale}")
+    assert step.status_code == 200
+    options = survey.option_ids["scale"]
+    assert f'id="indicator-option-{options[0]}"' in step.text
+    refused = post_form(
+        client,
+        f"{base}?question={scale}",
+        base,
+        {
+            "question": str(scale),
+            "label": "Trust the police",
+            "options": [str(survey.option_ids["single"][0])],
+        },
+    )
+    assert refused.status_code == 422
+    assert "There is a problem" in refused.text
+    assert "Choose the answers that count: at least one, and not all of them." in _text(
+        refused.text
+    )
+    assert 'value="Trust the police"' in refused.text
+    empty = post_form(
+        client, base, base, {"question": str(scale), "label": "", "options": [str(options[3])]}
+    )
+    assert empty.status_code == 422
+    assert '<a href="#indicator-label">' in empty.text
+    added = post_form(
+        client,
+        base,
+        base,
+        {
+            "question": str(scale),
+            "label": f"Trust the police {HOSTILE}",
+            "options": [str(options[3]), str(options[4])],
+        },
+    )
+    assert added.status_code == 303
+    page = client.get(added.headers["location"]).text
+    assert "Indicator added." in _text(page)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page
+    new_id = int(re.findall(r'action="/staff/indicators/(\d+)/delete"', page)[-1])
+    assert "Answered 27" in _text(_section(page, new_id))
+    deleted = post_form(client, base, f"/staff/indicators/{new_id}/delete", {})
+    assert deleted.status_code == 303
+    assert "Indicator deleted." in _text(client.get(deleted.headers["location"]).text)
+    assert post_form(client, base, f"/staff/indicators/{new_id}/delete", {}).status_code == 404

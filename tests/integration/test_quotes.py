@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.fixtures import send_survey, sign_in
+from tests.fixtures import csrf_token, post_form, send_survey, sign_in
 
 ANSWERS = (
     "The bus at night is scary, write to anna@example.is about it.",
@@ -83,3 +83,90 @@ def test_approve_edit_and_withdraw(run, survey):
     assert [q.id for q in run(quotes.approved_quotes, survey.survey_id)] == [quote]
     with pytest.raises(LookupError):
         run(quotes.approve, 999999)
+    assert run(quotes.withdraw, quote)
+    assert run(quotes.approved_quotes, survey.survey_id) == ()
+
+
+HOSTILE = '<script>alert("x")</script> hx-get="/x" javascript:alert(1)'
+
+
+@pytest.fixture(scope="module")
+def theme(run, survey) -> int:
+    """An accepted theme whose codes hold both answers, to review."""
+    import json
+
+    from analysis import codebooks, coding
+    from analysis.tables import Theme
+
+    book = {"themes": [{"id": "all", "label": "Everything", "keywords": ["bus", "school"]}]}
+    run(codebooks.import_codebook, survey.survey_id, json.dumps(book).encode())
+    run(coding.recode_survey, survey.survey_id)
+    row = run(Theme.select(Theme.id).where(Theme.key == "all").first().run)
+    return row["id"]
+
+
+def test_use_as_a_quote_from_the_review_then_shorten_and_withdraw(client, run, survey, theme):
+    _as(client, "quote-planner")
+    review = f"/staff/surveys/{survey.survey_id}/text/themes/{theme}/review"
+    page = client.get(review)
+    assert page.status_code == 200
+    actions = re.findall(r'action="(/staff/text-answers/(\d+)/quote)"', page.text)
+    assert len(actions) == 2
+    done = post_form(client, review, actions[0][0], {"next": review})
+    assert done.status_code == 303
+    assert done.headers["location"].startswith(f"{review}?quoted=")
+    after = client.get(done.headers["location"]).text
+    assert "Approved as a quote." in _text(after)
+    assert len(re.findall(r'action="/staff/text-answers/\d+/quote"', after)) == 1
+    # Somewhere else as `next` is not followed.
+    elsewhere = post_form(client, review, actions[1][0], {"next": "https://example.com/"})
+    assert elsewhere.status_code == 303
+    assert elsewhere.headers["location"].startswith(
+        f"/staff/surveys/{survey.survey_id}/text/quotes"
+    )
+
+    quotes_page = f"/staff/surveys/{survey.survey_id}/text/quotes"
+    page = client.get(quotes_page)
+    assert page.status_code == 200
+    text = _text(page.text)
+    assert "The bus at night is scary" in text
+    assert "Teach children in school" in text
+    assert "anna@example.is" not in page.text, "only redacted text"
+    assert "Everything" in text, "the quote's theme"
+    quote_id = int(re.findall(r'action="/staff/quotes/(\d+)"', page.text)[0])
+    refused = post_form(client, quotes_page, f"/staff/quotes/{quote_id}", {"text": "  "})
+    assert refused.status_code == 422
+    assert "There is a problem" in refused.text
+    assert f'href="#quote-{quote_id}-text"' in refused.text
+    saved = post_form(
+        client,
+        quotes_page,
+        f"/staff/quotes/{quote_id}",
+        {"text": f"The bus at night is scary. Mail anna@example.is {HOSTILE}"},
+    )
+    assert saved.status_code == 303
+    page = client.get(saved.headers["location"]).text
+    assert "Quote saved." in _text(page)
+    assert "anna@example.is" not in page
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;" in page
+    withdrawn = post_form(client, quotes_page, f"/staff/quotes/{quote_id}/delete", {})
+    assert withdrawn.status_code == 303
+    page = client.get(withdrawn.headers["location"]).text
+    assert "Quote withdrawn." in _text(page)
+    assert f'action="/staff/quotes/{quote_id}"' not in page
+    assert post_form(client, quotes_page, f"/staff/quotes/{quote_id}/delete", {}).status_code == 404
+    assert post_form(client, quotes_page, "/staff/text-answers/999999/quote", {}).status_code == 404
+
+
+def test_only_planners_quote(client, survey, theme):
+    _as(client, "quote-facilitator")
+    assert client.get(f"/staff/surveys/{survey.survey_id}/text/quotes").status_code == 403
+    token = csrf_token(client.get("/staff").text)
+    assert client.post("/staff/text-answers/1/quote", data={"_csrf_token": token}).status_code == (
+        403
+    )
+    _as(client, None)
+    response = client.get(f"/staff/surveys/{survey.survey_id}/text/quotes", follow_redirects=False)
+    assert response.status_code == 303
+    assert "/staff/login" in response.headers["location"]
