@@ -13,13 +13,24 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from analysis import codebooks, coding, jobs
-from analysis.tables import CodeSource, Coding
+from analysis import codebooks, coding, findings, indicators, jobs, quotes
+from analysis.findings import EvidenceInput, FindingInput
+from analysis.tables import CodeSource, Coding, TextAnswer, Theme
 from consult.database import write_transaction
 from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
 from consult.settings import secret_in_var
-from consult.tables import ConsultationStatus, Role
+from consult.tables import (
+    Consultation,
+    ConsultationStatus,
+    Finding,
+    HostedSession,
+    Organisation,
+    OrganisationKind,
+    Role,
+    SessionGroup,
+    SessionMode,
+)
 from surveys import builder
 from surveys import services as surveys
 from surveys.definition import (
@@ -33,7 +44,7 @@ from surveys.definition import (
 from surveys.flow import Journey, SurveySpec
 from surveys.question_types import QuestionSpec
 from surveys.submissions import answer_row_values, answers_insert_sql, follow_up_stored
-from surveys.tables import Answer, Response
+from surveys.tables import Answer, Channel, Response, ResponseStatus, Survey
 
 DEMO_SLUG = "reykjavik-needs-assessment"
 DEMO_PLANNER = "planner"
@@ -290,10 +301,39 @@ def _synthetic_form(rng: random.Random, survey: SurveySpec, locale: str) -> dict
     return form
 
 
-async def _synthetic_responses(survey_id: int) -> None:
+# How each session's answers arrive: a kiosk session's on its shared tablet, and so on.
+MODE_CHANNELS = {
+    SessionMode.own_phones.value: Channel.web.value,
+    SessionMode.kiosk.value: Channel.kiosk.value,
+    SessionMode.assisted.value: Channel.assisted.value,
+    SessionMode.paper.value: Channel.paper.value,
+}
+
+
+def _session_for(
+    rng: random.Random, channel: str, sessions: dict[str, int]
+) -> tuple[str, int | None]:
+    """(channel, hosted session) of one synthetic response: every tablet and paper
+    answer came through a hosted session; of the web answers, some came on people's
+    own phones at a session and some with a helper (the assisted session)."""
+    if channel == Channel.kiosk.value:
+        return channel, sessions.get(SessionMode.kiosk.value)
+    if channel == Channel.paper.value:
+        return channel, sessions.get(SessionMode.paper.value)
+    draw = rng.random()
+    if draw < 0.15:
+        return channel, sessions.get(SessionMode.own_phones.value)
+    if draw < 0.25 and SessionMode.assisted.value in sessions:
+        return Channel.assisted.value, sessions[SessionMode.assisted.value]
+    return channel, None
+
+
+async def _synthetic_responses(survey_id: int, sessions: dict[str, int] | None = None) -> None:
     survey = await surveys.load_spec(survey_id)
     assert survey is not None
     rng = random.Random(SEED)
+    # A generator of its own, so the answers stay what they were before sessions.
+    session_rng = random.Random(SEED + 1)
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=20)
     async with write_transaction():
         response_ids = []
@@ -302,10 +342,16 @@ async def _synthetic_responses(survey_id: int) -> None:
             # The same parser as a resident's answers: hidden questions are dropped.
             parsed = Journey(survey, _synthetic_form(rng, survey, locale)).parse_all()
             assert parsed.is_valid, parsed.errors
+            channel, hosted = _session_for(
+                session_rng,
+                rng.choices(["web", "kiosk", "paper"], weights=[8, 2, 1])[0],
+                sessions or {},
+            )
             inserted = await Response.insert(
                 Response(
                     survey=survey.id,
-                    channel=rng.choices(["web", "kiosk", "paper"], weights=[8, 2, 1])[0],
+                    channel=channel,
+                    hosted_session=hosted,
                     locale=locale,
                     submitted_at=start + timedelta(hours=rng.randrange(20 * 24)),
                     idempotency_key=f"demo-{number:05d}",
@@ -356,7 +402,15 @@ async def load_demo() -> str:
     """Create the demo planner and consultation unless they exist; say how to sign in."""
     password = _demo_password()
     await staff.create_user(DEMO_PLANNER, password, Role.planner)
-    if await consultations.by_slug(DEMO_SLUG) is not None:
+    existing = await consultations.by_slug(DEMO_SLUG)
+    if existing is not None:
+        # A demo loaded before the strategy inputs existed gets them now (each step
+        # adds only what is missing); its responses stay as they were.
+        survey = await Survey.select(Survey.id).where(Survey.consultation == existing.id).first()
+        organisations = await _demo_organisations()
+        await _demo_sessions(existing.id, organisations)
+        if survey is not None:
+            await _demo_strategy(existing, survey["id"], organisations)
         return _sign_in_text(password)
     consultation = await consultations.create(
         ConsultationInput(
@@ -381,6 +435,317 @@ async def load_demo() -> str:
     )
     survey_id = await builder.import_definition(consultation.id, check_definition(DEFINITION))
     await consultations.set_status(consultation, ConsultationStatus.open)
-    await _synthetic_responses(survey_id)
+    organisations = await _demo_organisations()
+    await _synthetic_responses(survey_id, await _demo_sessions(consultation.id, organisations))
     await _demo_analysis(survey_id)
+    await _demo_strategy(consultation, survey_id, organisations)
     return _sign_in_text(password)
+
+
+DEMO_CITY = "Reykjavik"
+DEMO_ORGANISATIONS = (
+    ("Breiðholt Youth Centre", OrganisationKind.youth),
+    ("Vesturbær Sports Club", OrganisationKind.sports),
+    ("Reykjavik Mosque and Cultural Centre", OrganisationKind.religious),
+    ("Polish Saturday School", OrganisationKind.school),
+    ("Hlíðar Bakery", OrganisationKind.business),
+    ("Welcome Refugees Reykjavik", OrganisationKind.ngo),
+)
+# Session codes: 10 characters of an alphabet without look-alikes (no 0/O, 1/I/L),
+# drawn from the demo's seed so every machine gets the same, unique codes.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+# (organisation, title, mode, locale, place, groups it sets out to reach)
+DEMO_SESSIONS = (
+    (
+        "Breiðholt Youth Centre",
+        "Evening session at the youth centre",
+        SessionMode.own_phones,
+        "is",
+        "Breiðholt Youth Centre, main hall",
+        ("Young people 13–17", "Young people 18–25"),
+    ),
+    (
+        "Reykjavik Mosque and Cultural Centre",
+        "Open day at the mosque",
+        SessionMode.kiosk,
+        "en",
+        "Reykjavik Mosque and Cultural Centre",
+        ("Muslims", "Arabic speakers"),
+    ),
+    (
+        "Polish Saturday School",
+        "Parents' morning at the Polish Saturday School",
+        SessionMode.assisted,
+        "pl",
+        "Polish Saturday School, Breiðholt",
+        ("Polish speakers", "Parents"),
+    ),
+    (
+        "Vesturbær Sports Club",
+        "Paper forms at the sports club",
+        SessionMode.paper,
+        "is",
+        "Vesturbær Sports Club clubhouse",
+        ("Players and their families", "Coaches"),
+    ),
+)
+
+
+def _demo_codes() -> list[str]:
+    rng = random.Random(SEED + 2)
+    return ["".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in DEMO_SESSIONS]
+
+
+async def _demo_organisations() -> dict[str, int]:
+    """The demo's partner organisations in Reykjavik (made once): name -> id."""
+    found: dict[str, int] = {}
+    async with write_transaction():
+        for name, kind in DEMO_ORGANISATIONS:
+            row = (
+                await Organisation.select(Organisation.id)
+                .where((Organisation.name == name) & (Organisation.city == DEMO_CITY))
+                .first()
+            )
+            if row is None:
+                rows = await Organisation.insert(
+                    Organisation(name=name, kind=kind.value, city=DEMO_CITY)
+                )
+                row = rows[0]
+            found[name] = row["id"]
+    return found
+
+
+async def _demo_sessions(consultation_id: int, organisations: dict[str, int]) -> dict[str, int]:
+    """The sessions organisations host for the demo, with the groups each sets out
+    to reach (made once): mode -> session id."""
+    found: dict[str, int] = {}
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=18)
+    async with write_transaction():
+        for number, (code, session) in enumerate(zip(_demo_codes(), DEMO_SESSIONS, strict=True)):
+            organisation, title, mode, locale, place, groups = session
+            row = (
+                await HostedSession.select(HostedSession.id)
+                .where(HostedSession.code == code)
+                .first()
+            )
+            if row is None:
+                rows = await HostedSession.insert(
+                    HostedSession(
+                        consultation=consultation_id,
+                        organisation=organisations[organisation],
+                        title=title,
+                        code=code,
+                        mode=mode.value,
+                        locale=locale,
+                        starts_at=start + timedelta(days=3 * number, hours=17),
+                        place=place,
+                        created_at=start,
+                    )
+                )
+                row = rows[0]
+                await SessionGroup.insert(
+                    *[SessionGroup(session=row["id"], name=group) for group in groups]
+                )
+            found[mode.value] = row["id"]
+    return found
+
+
+# (label, question key, the options that count)
+DEMO_INDICATORS = (
+    ("Feel unsafe after dark", "feel_safe", ("Very unsafe", "Fairly unsafe")),
+    ("Saw or heard hate speech", "seen_hate", ("Yes, often", "Yes, sometimes")),
+    (
+        "Reported it, or knew someone who did",
+        "reported",
+        ("Yes, to the police", "Yes, to someone else"),
+    ),
+    ("Want a strategy", "needs_strategy", ("Probably yes", "Definitely yes")),
+)
+# Answers approved for quoting (never one the safeguarding page flags).
+DEMO_QUOTES = (
+    "More youth workers in the evenings, especially in Breiðholt.",
+    "Teach children in school how to spot online hate and what to do about it.",
+    "The police should take reports seriously and tell people what happened next.",
+    "Więcej informacji po polsku o tym, jak zgłosić przestępstwo z nienawiści.",
+)
+
+
+async def _demo_indicators(survey_id: int) -> dict[str, int]:
+    """The demo survey's indicators (made once): question key -> indicator id."""
+    spec = await surveys.load_spec(survey_id)
+    assert spec is not None
+    keys = await surveys.question_keys(survey_id)
+    by_key = {keys[q.id]: q for q in spec.questions}
+    existing = {d.question_id: d.id for d in await indicators.indicator_defs(survey_id)}
+    found = {}
+    for label, key, counted in DEMO_INDICATORS:
+        question = by_key[key]
+        if question.id not in existing:
+            options = [o.id for o in question.options if o.label in counted]
+            existing[question.id] = await indicators.create_indicator(
+                spec, question.id, label, options
+            )
+        found[key] = existing[question.id]
+    return found
+
+
+async def _demo_quotes(survey_id: int) -> list[int]:
+    """Approve the demo's quotes: the first complete answer with each text."""
+    found = []
+    for text in DEMO_QUOTES:
+        row = (
+            await TextAnswer.select(TextAnswer.id)
+            .where(
+                (TextAnswer.redacted == text)
+                & (TextAnswer.question.survey == survey_id)
+                & (TextAnswer.answer.response.status == ResponseStatus.complete.value)
+            )
+            .order_by(TextAnswer.id)
+            .first()
+        )
+        if row is not None:
+            found.append(await quotes.approve(row["id"], text))
+    return found
+
+
+async def _theme_ids(survey_id: int) -> dict[str, int]:
+    rows = await Theme.select(Theme.id, Theme.key).where(Theme.survey == survey_id)
+    return {row["key"]: row["id"] for row in rows}
+
+
+async def _demo_strategy(
+    consultation: Consultation, survey_id: int, organisations: dict[str, int]
+) -> None:
+    """Indicators, approved quotes and findings with evidence of every kind, as a
+    planner would have them after a first look at the answers (made once)."""
+    indicator_ids = await _demo_indicators(survey_id)
+    if await Finding.exists().where(Finding.consultation == consultation.id):
+        return
+    quote_ids = await _demo_quotes(survey_id)
+    themes = await _theme_ids(survey_id)
+    keys = {key: question for question, key in (await surveys.question_keys(survey_id)).items()}
+
+    def question(key: str) -> EvidenceInput:
+        return EvidenceInput("question", question_id=keys[key])
+
+    def cross_tab(key: str, by: str) -> EvidenceInput:
+        segment = f"q{keys[by]}" if by in keys else by
+        return EvidenceInput("cross_tab", question_id=keys[key], segment=segment)
+
+    def indicator(key: str) -> EvidenceInput:
+        return EvidenceInput("indicator", indicator_id=indicator_ids[key])
+
+    def theme(key: str) -> list[EvidenceInput]:
+        return [EvidenceInput("theme", theme_id=themes[key])] if key in themes else []
+
+    def quote(number: int) -> list[EvidenceInput]:
+        return (
+            [EvidenceInput("quote", quote_id=quote_ids[number])] if number < len(quote_ids) else []
+        )
+
+    own_areas = await findings.strategy_areas(consultation.city)
+    areas = [*own_areas, *[""] * 5]  # a city with fewer areas files the rest under none
+    plan = (
+        (
+            FindingInput(
+                title="Many feel unsafe after dark, most of all at bus stops",
+                statement=(
+                    "A large share feel unsafe in their neighbourhood after dark; what they "
+                    "wrote points to bus stops and the night bus."
+                ),
+                strategy_area=areas[1],
+                priority="high",
+                status="agreed",
+                proposed_action="Light the bus stops named and add youth workers on the night bus.",
+                owner="Environment and Planning Division",
+                timeline="Winter 2027",
+                partner_ids=(
+                    organisations["Breiðholt Youth Centre"],
+                    organisations["Hlíðar Bakery"],
+                ),
+            ),
+            [
+                indicator("feel_safe"),
+                question("feel_safe"),
+                cross_tab("feel_safe", "age_band"),
+                *theme("unsafe-night-transport"),
+                *quote(0),
+            ],
+        ),
+        (
+            FindingInput(
+                title="Hate speech is met online more than anywhere else",
+                statement="Most who saw or heard hate speech met it online or on social media.",
+                strategy_area=areas[0],
+                priority="high",
+                status="proposed",
+                proposed_action="Teach about online hate in every school year from 12.",
+                owner="School and Leisure Division",
+                timeline="School year 2027–28",
+                partner_ids=(organisations["Welcome Refugees Reykjavik"],),
+            ),
+            [indicator("seen_hate"), question("where_hate"), *theme("online-hate"), *quote(1)],
+        ),
+        (
+            FindingInput(
+                title="Few report hate, and doubt that anything follows",
+                statement="Reporting is rare, and more so among those who answered in Polish.",
+                strategy_area=areas[4],
+                priority="medium",
+                status="in_progress",
+                proposed_action=(
+                    "Explain how to report in Icelandic, Polish and English, and tell "
+                    "people what happened next."
+                ),
+                owner="Human Rights and Democracy Office, with the police",
+                timeline="Spring 2027",
+                partner_ids=(organisations["Polish Saturday School"],),
+            ),
+            [
+                indicator("reported"),
+                cross_tab("reported", "language"),
+                *theme("reporting-trust-police"),
+                *quote(2),
+                *quote(3),
+            ],
+        ),
+        (
+            FindingInput(
+                title="Community organisations can reach people the city cannot",
+                statement="Respondents name youth clubs, sports clubs and religious communities.",
+                strategy_area=areas[3],
+                priority="medium",
+                status="agreed",
+                proposed_action="A standing alliance of the organisations that hosted sessions.",
+                owner="Human Rights and Democracy Office",
+                timeline="From autumn 2027",
+                partner_ids=tuple(
+                    organisations[name]
+                    for name in (
+                        "Vesturbær Sports Club",
+                        "Reykjavik Mosque and Cultural Centre",
+                        "Breiðholt Youth Centre",
+                        "Welcome Refugees Reykjavik",
+                    )
+                ),
+            ),
+            [question("reach_at_risk"), cross_tab("reach_at_risk", "channel")],
+        ),
+        (
+            FindingInput(
+                title="Residents want a strategy against violent extremism and hate",
+                statement="Most answered that Reykjavik probably or definitely needs one.",
+                strategy_area=areas[2],
+                priority="low",
+                status="proposed",
+                owner="City Council",
+                timeline="Decision in 2027",
+            ),
+            [indicator("needs_strategy"), question("priorities"), *theme("youth-spaces")],
+        ),
+    )
+    for data, evidence in plan:
+        finding_id = await findings.create_finding(consultation.id, data)
+        for item in evidence:
+            await findings.add_evidence(finding_id, item)
