@@ -313,9 +313,11 @@ def writer_for(fmt: ExportFormat) -> Writer:
     try:
         from analysis import strategy_inputs
     except ImportError:  # INTERIM until analysis.strategy_inputs lands
-        return _interim_workbook if fmt is ExportFormat.xlsx else _interim_csv
-
-    return strategy_inputs.write_workbook if fmt is ExportFormat.xlsx else strategy_inputs.write_csv
+        strategy_inputs = None  # type: ignore[assignment]
+    name = "write_workbook" if fmt is ExportFormat.xlsx else "write_csv"
+    interim = _interim_workbook if fmt is ExportFormat.xlsx else _interim_csv
+    writer: Writer = getattr(strategy_inputs, name, interim)
+    return writer
 
 
 def _unlink(path: Path) -> None:

@@ -16,7 +16,7 @@ from analysis.export_jobs import KEEP_FOR, ExportFormat, ExportJob
 from consult.auth import current_member, planners
 from consult.services import consultations
 from consult.services.staff import StaffMember
-from consult.tables import Role
+from consult.tables import JobStatus, Role
 from consult.web import form_text, locale_of
 from surveys import services as surveys
 
@@ -83,6 +83,12 @@ class ExportJobController(Controller):
         job = await _visible_job(job_id, member)
         title, filename, consultation_id = await _names(job)
         locale = locale_of(request)
+        polled = request.headers.get("HX-Target") == POLLED_TARGET
+        # What the live region says: the status, and while running the share done
+        # in steps of ten per cent, so a screen reader hears of progress now and
+        # then, not at every poll (a poll sends what it last heard).
+        tens = job.done * 10 // job.total * 10 if job.total else 0
+        heard = job.status.value + (f"-{tens}" if job.status == JobStatus.running else "")
         context = {
             "job": job,
             "survey_title": title,
@@ -92,8 +98,11 @@ class ExportJobController(Controller):
             "total": format_decimal(job.total, locale=locale),
             "keep_hours": int(KEEP_FOR.total_seconds() // 3600),
             "downloadable": export_jobs.result_path(job) is not None,
+            "percent": tens,
+            "heard": heard,
+            "announce": polled and request.query_params.get("heard") != heard,
         }
-        if request.headers.get("HX-Target") == POLLED_TARGET:
+        if polled:
             return Template(
                 "exports/_job.html",
                 context=context,

