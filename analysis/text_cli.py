@@ -137,7 +137,7 @@ def _answer(row: list[str], table: _Table) -> str:
 def _safe(value: str) -> str:
     """A cell as the one safe writer allows it: no formula a spreadsheet would run."""
     cleaned = clean_text(value)
-    if cleaned.formula_like and not _is_number(cleaned.text):
+    if cleaned.needs_quote and not _is_number(cleaned.text):
         return "'" + cleaned.text
     return cleaned.text
 
