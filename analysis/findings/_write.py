@@ -1,17 +1,29 @@
-"""Findings: what planners conclude from a consultation, the evidence each rests on
-(a question's results, a cross-tab, a theme, an approved quote, an indicator), the
-partner organisations of its action, and the city's strategy areas they are filed
-under. Reads are a few queries for the whole consultation; every write is one
-transaction, validated here, and refuses evidence from another consultation."""
+"""Writing findings, their partners and evidence, and a city's areas: each change one
+transaction, checked first; evidence must be an object of the finding's own consultation."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from analysis.crosstabs import CROSSED_TYPES, parse_segment
+from analysis.findings._model import (
+    AREA_MAX,
+    AREAS_MAX,
+    FINDING_LIMITS,
+    RESULT_TYPES,
+    TITLE_MAX,
+    EvidenceInput,
+    EvidenceRefused,
+    FindingInput,
+    FindingInvalid,
+)
+from analysis.findings._read import (
+    organisations,
+    strategy_areas,
+)
 from analysis.tables import (
     EvidenceKind,
     FindingEvidence,
@@ -21,7 +33,6 @@ from analysis.tables import (
     ThemeStatus,
 )
 from consult.database import write_transaction
-from consult.i18n import N_
 from consult.tables import (
     DEFAULT_STRATEGY_AREAS,
     AuditEvent,
@@ -30,299 +41,10 @@ from consult.tables import (
     FindingPartner,
     FindingPriority,
     FindingStatus,
-    Organisation,
     StrategyArea,
 )
 from surveys import services as surveys
 from surveys.tables import Question
-
-# Column limits (consult.tables.Finding, StrategyArea).
-TITLE_MAX = 200
-OWNER_MAX = 200
-TIMELINE_MAX = 120
-AREA_MAX = 120
-# Text columns have no limit in the database; a page of text is plenty.
-STATEMENT_MAX = 5000
-ACTION_MAX = 5000
-AREAS_MAX = 30
-
-# A question whose results can be cited: it has options to count.
-RESULT_TYPES = frozenset({"single_choice", "multiple_choice", "scale", "matrix", "ranking"})
-
-# Why a field was refused, in words a planner reads (translated where shown).
-FINDING_MESSAGES = {
-    "title": N_("Enter a title of 1 to %(limit)s characters."),
-    "statement": N_("Enter a statement of up to %(limit)s characters."),
-    "strategy_area": N_("Choose one of the strategy areas."),
-    "priority": N_("Choose a priority."),
-    "status": N_("Choose a status."),
-    "proposed_action": N_("Enter a proposed action of up to %(limit)s characters."),
-    "owner": N_("Enter an owner of up to %(limit)s characters."),
-    "timeline": N_("Enter a timeline of up to %(limit)s characters."),
-    "partners": N_("Choose partners from the list."),
-}
-FINDING_LIMITS = {
-    "title": TITLE_MAX,
-    "statement": STATEMENT_MAX,
-    "proposed_action": ACTION_MAX,
-    "owner": OWNER_MAX,
-    "timeline": TIMELINE_MAX,
-}
-
-
-@dataclass(frozen=True)
-class PartnerRef:
-    id: int
-    name: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class EvidenceView:
-    """One piece of evidence with what it points at, ready to show."""
-
-    id: int
-    kind: str
-    question_id: int | None
-    question_text: str | None
-    segment: str  # a Segment.value for a cross-tab ("q12", "language", "channel"), else ""
-    theme_id: int | None
-    theme_label: str | None
-    quote_id: int | None
-    quote_text: str | None
-    indicator_id: int | None
-    indicator_label: str | None
-    survey_id: int | None = None  # the survey the object belongs to, for links
-    segment_question_text: str | None = None  # a question segment's "3. Question text"
-
-
-@dataclass(frozen=True)
-class FindingView:
-    id: int
-    title: str
-    statement: str
-    strategy_area: str
-    priority: str
-    status: str
-    proposed_action: str
-    owner: str
-    timeline: str
-    partners: tuple[PartnerRef, ...]
-    evidence: tuple[EvidenceView, ...]
-    position: int
-
-
-@dataclass(frozen=True)
-class FindingInput:
-    """What a planner types for a finding (stripped by the web layer)."""
-
-    title: str
-    statement: str = ""
-    strategy_area: str = ""
-    priority: str = FindingPriority.medium.value
-    status: str = FindingStatus.proposed.value
-    proposed_action: str = ""
-    owner: str = ""
-    timeline: str = ""
-    partner_ids: tuple[int, ...] = ()
-
-
-class FindingInvalid(ValueError):
-    """The input's refused fields: field name -> a FINDING_MESSAGES key (the field)."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        super().__init__(", ".join(errors))
-        self.errors = dict(errors)
-
-
-class EvidenceRefused(ValueError):
-    """The evidence named no object of this consultation of its kind."""
-
-    def __init__(self, field_name: str) -> None:
-        super().__init__(field_name)
-        self.field = field_name
-
-
-@dataclass(frozen=True)
-class EvidenceInput:
-    kind: str
-    question_id: int | None = None
-    segment: str = ""
-    theme_id: int | None = None
-    quote_id: int | None = None
-    indicator_id: int | None = None
-
-
-# Reading -----------------------------------------------------------------------
-
-
-async def strategy_areas(city: str) -> tuple[str, ...]:
-    """The city's strategy areas in order, or DEFAULT_STRATEGY_AREAS when it set none."""
-    rows = (
-        await StrategyArea.select(StrategyArea.name)
-        .where(StrategyArea.city == city)
-        .order_by(StrategyArea.position)
-        .order_by(StrategyArea.id)
-    )
-    return tuple(row["name"] for row in rows) or DEFAULT_STRATEGY_AREAS
-
-
-async def has_own_areas(city: str) -> bool:
-    return await StrategyArea.exists().where(StrategyArea.city == city)
-
-
-async def organisations(city: str) -> tuple[PartnerRef, ...]:
-    """The registry's organisations of a city, by name: who can be a partner."""
-    rows = (
-        await Organisation.select(Organisation.id, Organisation.name, Organisation.kind)
-        .where(Organisation.city == city)
-        .order_by(Organisation.name)
-        .order_by(Organisation.id)
-    )
-    return tuple(PartnerRef(row["id"], row["name"], row["kind"]) for row in rows)
-
-
-def _evidence_view(row: dict[str, Any], segment_texts: Mapping[int, str]) -> EvidenceView:
-    survey_id = (
-        row["question.survey"]
-        or row["theme.survey"]
-        or row["quote.text_answer.question.survey"]
-        or row["indicator.question.survey"]
-    )
-    segment = row["segment"] or ""
-    segment_question = int(segment[1:]) if segment[1:].isdigit() else None
-    return EvidenceView(
-        id=row["id"],
-        kind=row["kind"],
-        question_id=row["question"],
-        question_text=row["question.text"],
-        segment=segment,
-        theme_id=row["theme"],
-        theme_label=row["theme.label"],
-        quote_id=row["quote"],
-        quote_text=row["quote.text"],
-        indicator_id=row["indicator"],
-        indicator_label=row["indicator.label"],
-        survey_id=survey_id,
-        segment_question_text=(
-            segment_texts.get(segment_question) if segment_question is not None else None
-        ),
-    )
-
-
-async def _evidence_of(finding_ids: Sequence[int]) -> dict[int, list[EvidenceView]]:
-    rows = (
-        await FindingEvidence.select(
-            FindingEvidence.id,
-            FindingEvidence.finding,
-            FindingEvidence.kind,
-            FindingEvidence.question,
-            FindingEvidence.question.text,
-            FindingEvidence.question.survey,
-            FindingEvidence.segment,
-            FindingEvidence.theme,
-            FindingEvidence.theme.label,
-            FindingEvidence.theme.survey,
-            FindingEvidence.quote,
-            FindingEvidence.quote.text,
-            FindingEvidence.quote.text_answer.question.survey,
-            FindingEvidence.indicator,
-            FindingEvidence.indicator.label,
-            FindingEvidence.indicator.question.survey,
-        )
-        .where(FindingEvidence.finding.is_in(list(finding_ids)))
-        .order_by(FindingEvidence.position)
-        .order_by(FindingEvidence.id)
-    )
-    segment_ids = {
-        int(row["segment"][1:])
-        for row in rows
-        if row["segment"].startswith("q") and row["segment"][1:].isdigit()
-    }
-    texts: dict[int, str] = {}
-    if segment_ids:
-        for question in await Question.select(Question.id, Question.position, Question.text).where(
-            Question.id.is_in(sorted(segment_ids))
-        ):
-            texts[question["id"]] = f"{question['position']}. {question['text']}"
-    found: dict[int, list[EvidenceView]] = {}
-    for row in rows:
-        found.setdefault(row["finding"], []).append(_evidence_view(row, texts))
-    return found
-
-
-async def findings_of(consultation_id: int) -> tuple[FindingView, ...]:
-    """The consultation's findings in order, with partners and evidence (three queries)."""
-    rows = (
-        await Finding.select()
-        .where(Finding.consultation == consultation_id)
-        .order_by(Finding.position)
-        .order_by(Finding.id)
-    )
-    if not rows:
-        return ()
-    ids = [row["id"] for row in rows]
-    partners: dict[int, list[PartnerRef]] = {}
-    for row in (
-        await FindingPartner.select(
-            FindingPartner.finding,
-            FindingPartner.organisation,
-            FindingPartner.organisation.name,
-            FindingPartner.organisation.kind,
-        )
-        .where(FindingPartner.finding.is_in(ids))
-        .order_by(FindingPartner.organisation.name)
-    ):
-        partners.setdefault(row["finding"], []).append(
-            PartnerRef(row["organisation"], row["organisation.name"], row["organisation.kind"])
-        )
-    evidence = await _evidence_of(ids)
-    return tuple(
-        FindingView(
-            id=row["id"],
-            title=row["title"],
-            statement=row["statement"],
-            strategy_area=row["strategy_area"],
-            priority=row["priority"],
-            status=row["status"],
-            proposed_action=row["proposed_action"],
-            owner=row["owner"],
-            timeline=row["timeline"],
-            partners=tuple(partners.get(row["id"], ())),
-            evidence=tuple(evidence.get(row["id"], ())),
-            position=row["position"],
-        )
-        for row in rows
-    )
-
-
-async def finding(finding_id: int) -> tuple[int, FindingView] | None:
-    """(consultation id, the finding), or None when there is no such finding."""
-    row = await Finding.select(Finding.consultation).where(Finding.id == finding_id).first()
-    if row is None:
-        return None
-    found = next((f for f in await findings_of(row["consultation"]) if f.id == finding_id), None)
-    return (row["consultation"], found) if found else None
-
-
-@dataclass(frozen=True)
-class AreaGroup:
-    area: str  # "" for findings filed under no area, or under one the city no longer has
-    findings: tuple[FindingView, ...]
-
-
-def by_area(findings: Sequence[FindingView], areas: Sequence[str]) -> tuple[AreaGroup, ...]:
-    """Findings under each area in the city's order (every area, even an empty one),
-    then those under no known area."""
-    known = set(areas)
-    groups = [AreaGroup(a, tuple(f for f in findings if f.strategy_area == a)) for a in areas]
-    rest = tuple(f for f in findings if f.strategy_area not in known)
-    if rest:
-        groups.append(AreaGroup("", rest))
-    return tuple(groups)
-
-
-# Writing -----------------------------------------------------------------------
 
 
 def finding_errors(
@@ -649,31 +371,3 @@ async def set_strategy_areas(city: str, names: Sequence[str]) -> tuple[str, ...]
                 ]
             )
     return tuple(cleaned) or DEFAULT_STRATEGY_AREAS
-
-
-__all__ = [
-    "FINDING_LIMITS",
-    "FINDING_MESSAGES",
-    "AreaGroup",
-    "AreasInvalid",
-    "EvidenceInput",
-    "EvidenceRefused",
-    "EvidenceView",
-    "FindingInput",
-    "FindingInvalid",
-    "FindingView",
-    "PartnerRef",
-    "add_evidence",
-    "by_area",
-    "create_finding",
-    "delete_finding",
-    "finding",
-    "finding_errors",
-    "findings_of",
-    "organisations",
-    "remove_evidence",
-    "set_partners",
-    "set_strategy_areas",
-    "strategy_areas",
-    "update_finding",
-]

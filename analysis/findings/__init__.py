@@ -1,0 +1,83 @@
+"""Findings: what planners conclude from a consultation, the evidence each rests on
+(a question's results, a cross-tab, a theme, an approved quote, an indicator), the
+partner organisations of its action, and the city's strategy areas they are filed
+under. Reads are a few queries for the whole consultation; every write is one
+transaction, validated here, and refuses evidence from another consultation."""
+
+from analysis.findings._model import (
+    ACTION_MAX,
+    AREA_MAX,
+    AREAS_MAX,
+    FINDING_LIMITS,
+    FINDING_MESSAGES,
+    OWNER_MAX,
+    RESULT_TYPES,
+    STATEMENT_MAX,
+    TIMELINE_MAX,
+    TITLE_MAX,
+    EvidenceInput,
+    EvidenceRefused,
+    EvidenceView,
+    FindingInput,
+    FindingInvalid,
+    FindingView,
+    PartnerRef,
+)
+from analysis.findings._read import (
+    AreaGroup,
+    by_area,
+    finding,
+    findings_of,
+    has_own_areas,
+    organisations,
+    strategy_areas,
+)
+from analysis.findings._write import (
+    AreasInvalid,
+    add_evidence,
+    create_finding,
+    delete_finding,
+    finding_errors,
+    parse_areas,
+    remove_evidence,
+    set_partners,
+    set_strategy_areas,
+    update_finding,
+)
+
+__all__ = [
+    "ACTION_MAX",
+    "AREAS_MAX",
+    "AREA_MAX",
+    "FINDING_LIMITS",
+    "FINDING_MESSAGES",
+    "OWNER_MAX",
+    "RESULT_TYPES",
+    "STATEMENT_MAX",
+    "TIMELINE_MAX",
+    "TITLE_MAX",
+    "AreaGroup",
+    "AreasInvalid",
+    "EvidenceInput",
+    "EvidenceRefused",
+    "EvidenceView",
+    "FindingInput",
+    "FindingInvalid",
+    "FindingView",
+    "PartnerRef",
+    "add_evidence",
+    "by_area",
+    "create_finding",
+    "delete_finding",
+    "finding",
+    "finding_errors",
+    "findings_of",
+    "has_own_areas",
+    "organisations",
+    "parse_areas",
+    "remove_evidence",
+    "set_partners",
+    "set_strategy_areas",
+    "strategy_areas",
+    "update_finding",
+]
