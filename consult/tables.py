@@ -154,7 +154,7 @@ class SessionGroup(Table):
 
 
 # The areas a city files findings under when it has not set its own (translated
-# where they are shown: consult/strategy_areas.py marks them for translation).
+# where they are shown: analysis/strategy_pages/_common.py marks them for translation).
 DEFAULT_STRATEGY_AREAS = (
     "Knowledge and situational picture",
     "Prevention and early intervention",
