@@ -20,40 +20,57 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
-import enum
-import json
 import logging
-import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
-from analysis import services
-from consult import i18n
+from analysis import strategy_inputs
+from analysis.export_queue import (
+    _FILE_NAME,
+    KIND,
+    ExportFormat,
+    ExportJob,
+    Progress,
+    Writer,
+    _now,
+    _params,
+    export_job,
+    job_dir,
+    latest_exports,
+    queue_export,
+    result_path,
+)
 from consult.database import write_transaction
 from consult.i18n import N_
-from consult.services import consultations
-from consult.settings import get_settings
-from consult.tables import AuditEvent, Job, JobStatus
-from exports.cells import csv_value
-from exports.workbook import (
-    OptionLine,
-    QuestionBlock,
-    WorkbookData,
-    WorkbookLabels,
-    WorkbookWriter,
-)
-from surveys import services as surveys
+from consult.tables import Job, JobStatus
 
-KIND = "export"
+__all__ = [
+    "KIND",
+    "ExportFormat",
+    "ExportJob",
+    "JobWorker",
+    "Progress",
+    "Writer",
+    "claim_next",
+    "export_job",
+    "job_dir",
+    "latest_exports",
+    "purge_expired",
+    "queue_export",
+    "requeue_stale",
+    "result_path",
+    "run_claimed",
+    "run_next",
+    "writer_for",
+]
+
 IDLE_SLEEP_S = 2.0
 # Progress is written at most this often (a batch is a thousand responses).
 PROGRESS_EVERY_S = 0.5
@@ -73,150 +90,11 @@ MAX_REST_S = 30.0
 # holding a respondent's data (the traceback goes to the log only).
 ERROR_FAILED = N_("The export could not be written.")
 ERROR_STOPPED = N_("The export stopped %(attempts)s times before it was finished.")
-# The names of files this module writes: "<job id>-<random>.<format>".
-_FILE_NAME = re.compile(r"^[0-9]+-[A-Za-z0-9_-]{16,}\.(xlsx|csv)$")
 log = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], Awaitable[None]]
-Writer = Callable[[int, str, Path, Progress], Awaitable[int]]
-
-
-class ExportFormat(enum.StrEnum):
-    xlsx = "xlsx"
-    csv = "csv"
-
-    @property
-    def media_type(self) -> str:
-        if self is ExportFormat.xlsx:
-            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return "text/csv; charset=utf-8"
-
-    @property
-    def audit_action(self) -> str:
-        return f"export_{self.value}"
-
-
-@dataclass(frozen=True)
-class ExportJob:
-    """One export job as its page shows it."""
-
-    id: int
-    survey_id: int
-    format: ExportFormat
-    locale: str
-    status: JobStatus
-    requested_by: int | None
-    done: int
-    total: int
-    result: str
-    error: str
-    attempts: int
-    created_at: datetime
-    finished_at: datetime | None
-
-    @property
-    def active(self) -> bool:
-        return self.status in (JobStatus.queued, JobStatus.running)
 
 
 class JobLost(Exception):
     """The job was taken from this runner (queued again after it seemed dead)."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _params(raw: Any) -> dict[str, Any]:
-    value = json.loads(raw) if isinstance(raw, str) else raw
-    return value if isinstance(value, dict) else {}
-
-
-def _export_job(row: dict[str, Any]) -> ExportJob:
-    params = _params(row["params"])
-    return ExportJob(
-        id=row["id"],
-        survey_id=int(params.get("survey", 0)),
-        format=ExportFormat(params.get("format", "xlsx")),
-        locale=str(params.get("locale", "en")),
-        status=JobStatus(row["status"]),
-        requested_by=row["requested_by"],
-        done=row["done"],
-        total=row["total"],
-        result=row["result"],
-        error=row["error"],
-        attempts=row["attempts"],
-        created_at=row["created_at"],
-        finished_at=row["finished_at"],
-    )
-
-
-def job_dir() -> Path:
-    return get_settings().job_dir
-
-
-def result_path(job: ExportJob) -> Path | None:
-    """The finished file of a job, if it is still there."""
-    if not _FILE_NAME.match(job.result):
-        return None
-    path = job_dir() / job.result
-    return path if path.is_file() else None
-
-
-async def queue_export(
-    survey_id: int, fmt: ExportFormat | str, locale: str, requested_by: int | None
-) -> int:
-    """Queue an export of a survey in a format and language; the job's id.
-
-    The audit row is written with the job, in one transaction: an export is
-    audited when it is asked for, and there is no job without its audit row.
-    """
-    fmt = ExportFormat(fmt)
-    now = _now()
-    async with write_transaction():
-        rows = await Job.insert(
-            Job(
-                kind=KIND,
-                params={"survey": survey_id, "format": fmt.value, "locale": locale},
-                status=JobStatus.queued,
-                requested_by=requested_by,
-                created_at=now,
-            )
-        ).returning(Job.id)
-        job_id: int = rows[0]["id"]
-        await AuditEvent.insert(
-            AuditEvent(
-                actor=requested_by,
-                action=fmt.audit_action,
-                object_type="survey",
-                object_id=survey_id,
-                detail=f"job {job_id}",
-                at=now,
-                is_export=True,
-            )
-        )
-    return job_id
-
-
-async def export_job(job_id: int) -> ExportJob | None:
-    row = await Job.select().where((Job.id == job_id) & (Job.kind == KIND)).first()
-    return _export_job(row) if row else None
-
-
-async def latest_exports(
-    survey_id: int, requested_by: int | None, limit: int = 5
-) -> list[ExportJob]:
-    """The newest exports of a survey, by one staff member (None: by anyone).
-
-    Jobs live a day, so there are few; the survey is in the JSON parameters, which
-    neither engine indexes alike, so it is picked out here.
-    """
-    query = Job.select().where(Job.kind == KIND)
-    if requested_by is not None:
-        query = query.where(Job.requested_by == requested_by)
-    rows = await query.order_by(Job.id, ascending=False).limit(200)
-    jobs = [job for job in map(_export_job, rows) if job.survey_id == survey_id]
-    return jobs[:limit]
 
 
 @dataclass(frozen=True)
@@ -308,16 +186,9 @@ class _ProgressWriter:
 
 def writer_for(fmt: ExportFormat) -> Writer:
     """The function that writes an export of this format (analysis.strategy_inputs)."""
-    # Imported here: the assembly reads every table, and this module is imported
-    # by the app factory early.
-    try:
-        from analysis import strategy_inputs
-    except ImportError:  # INTERIM until analysis.strategy_inputs lands
-        strategy_inputs = None  # type: ignore[assignment]
-    name = "write_workbook" if fmt is ExportFormat.xlsx else "write_csv"
-    interim = _interim_workbook if fmt is ExportFormat.xlsx else _interim_csv
-    writer: Writer = getattr(strategy_inputs, name, interim)
-    return writer
+    if fmt is ExportFormat.xlsx:
+        return strategy_inputs.write_workbook
+    return strategy_inputs.write_csv
 
 
 def _unlink(path: Path) -> None:
@@ -468,91 +339,3 @@ class JobWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-
-
-# -- INTERIM: the two-sheet workbook and a plain CSV, with the signature of
-# analysis.strategy_inputs, until that module lands (then this section goes). ----
-
-
-async def _load(survey_id: int) -> tuple[Any, Any]:
-    spec = await surveys.load_spec(survey_id)
-    consultation = await consultations.by_id(spec.consultation_id) if spec else None
-    if spec is None or consultation is None:
-        raise LookupError("no such survey")
-    return spec, consultation
-
-
-async def _interim_workbook(survey_id: int, locale: str, path: Path, progress: Progress) -> int:
-    spec, consultation = await _load(survey_id)
-    results = await services.survey_results(spec, consultation.k_threshold)
-    _ = i18n.translations(locale).gettext
-    labels = WorkbookLabels(
-        summary_sheet=_("Summary"),
-        responses_sheet=_("Responses"),
-        consultation=_("Consultation"),
-        survey=_("Survey"),
-        city=_("City"),
-        exported=_("Exported"),
-        responses=_("Responses"),
-        k_note=_(
-            "To protect small groups, counts below %(k)s are not shown, and neither is any "
-            "count that would reveal one."
-        )
-        % {"k": consultation.k_threshold},
-        question=_("Question"),
-        answer=_("Answer"),
-        count=_("Count"),
-        percent=_("Per cent of those who answered"),
-        answered=_("Answered"),
-        suppressed=_("not shown"),
-    )
-    data = WorkbookData(
-        consultation_title=consultation.title,
-        city=consultation.city,
-        survey_title=spec.title,
-        exported_at=datetime.now(UTC),
-        response_count=results.responses,
-        questions=tuple(
-            QuestionBlock(
-                position=r.question.position,
-                text=r.question.text,
-                type_label=r.question.kind.label,
-                answered=r.answered,
-                options=tuple(OptionLine(o.label, o.count, o.percent) for o in r.options),
-            )
-            for r in results.questions
-        ),
-        response_header=(
-            _("Response"),
-            _("Submitted (hour)"),
-            _("Channel"),
-            _("Language"),
-            *services.response_header(spec),
-        ),
-    )
-    total, done = results.responses, 0
-    await progress(0, total)
-    writer = WorkbookWriter(data, labels, path)
-    async for batch in services.response_batches(spec):
-        await asyncio.to_thread(writer.append, batch)
-        done += len(batch)
-        await progress(done, total)
-    await asyncio.to_thread(writer.close)
-    return done
-
-
-async def _interim_csv(survey_id: int, locale: str, path: Path, progress: Progress) -> int:
-    spec, consultation = await _load(survey_id)
-    results = await services.survey_results(spec, consultation.k_threshold)
-    _ = i18n.translations(locale).gettext
-    total, done = results.responses, 0
-    await progress(0, total)
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:
-        out = csv.writer(handle)
-        header = (_("Response"), _("Submitted (hour)"), _("Channel"), _("Language"))
-        out.writerow([csv_value(v) for v in (*header, *services.response_header(spec))])
-        async for batch in services.response_batches(spec):
-            out.writerows([csv_value(v) for v in row] for row in batch)
-            done += len(batch)
-            await progress(done, total)
-    return done

@@ -81,17 +81,25 @@ def workbook(client, make_staff, survey):
     return load_workbook(io.BytesIO(response.content))
 
 
-def test_workbook_has_a_summary_and_a_responses_sheet(workbook):
-    assert workbook.sheetnames == ["Summary", "Responses"]
+def test_workbook_opens_with_the_method_and_ends_with_the_responses(workbook, survey):
+    names = workbook.sheetnames
+    assert names[0] == "About this export"
+    assert names[-1] == "Responses"
+    for sheet in ("Indicators", "Cross-tabs", "Themes", "Findings and action plan"):
+        assert sheet in names
+    # One sheet per question, each named after it.
+    assert sum(name.startswith("Q") for name in names) == len(survey.question_ids)
 
 
-def test_summary_gives_counts_and_percentages(workbook):
-    rows = [tuple(cell.value for cell in row) for row in workbook["Summary"].iter_rows()]
-    assert ("Consultation", "Consultation helsinki-export") in [r[:2] for r in rows]
-    assert ("Responses", len(HOSTILE)) in [r[:2] for r in rows]
-    yes = next(r for r in rows if r[1] == "Yes")
-    assert yes[2] == len(HOSTILE)
-    assert yes[3] == 100.0
+def test_cover_and_question_sheets_give_counts_and_shares(workbook):
+    cover = [tuple(cell.value for cell in row) for row in workbook["About this export"].iter_rows()]
+    assert ("Consultation", "Consultation helsinki-export") in [r[:2] for r in cover]
+    assert ("Responses", len(HOSTILE)) in [r[:2] for r in cover]
+    single = next(workbook[name] for name in workbook.sheetnames if name.startswith("Q1 "))
+    rows = [tuple(cell.value for cell in row) for row in single.iter_rows()]
+    yes = next(r for r in rows if r[0] == "Yes")
+    assert yes[1] == len(HOSTILE)
+    assert yes[2] == 1.0  # a share, formatted as a percentage
 
 
 def test_every_answer_is_in_the_responses_sheet_as_text(workbook):
@@ -141,6 +149,6 @@ def test_a_workbook_written_in_batches_has_every_response_once(
     response = export(client, survey.survey_id)
     client.cookies.clear()
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[1]
+    sheet = load_workbook(io.BytesIO(response.content))["Responses"]
     numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert numbers == list(range(1, len(HOSTILE) + 1))
