@@ -1,8 +1,6 @@
 """The strategy-input workbook: plain data (exports.model) in, an .xlsx file out.
 
-`StrategyWorkbookWriter` writes every sheet a planner takes to the council;
-`WorkbookWriter` is the first, two-sheet workbook (Summary, Responses), kept until
-the export route moves over.
+`StrategyWorkbookWriter` writes every sheet a planner takes to the council.
 """
 
 from exports.model import (
@@ -25,13 +23,6 @@ from exports.model import (
     Theme,
 )
 from exports.workbook._findings import TABLE_NAME
-from exports.workbook._legacy import (
-    OptionLine,
-    QuestionBlock,
-    WorkbookData,
-    WorkbookLabels,
-    WorkbookWriter,
-)
 from exports.workbook._names import SheetNames, column_names
 from exports.workbook._writer import StrategyWorkbookWriter
 
@@ -49,17 +40,12 @@ __all__ = [
     "LabelledCount",
     "Labels",
     "OptionCount",
-    "OptionLine",
     "Partner",
-    "QuestionBlock",
     "QuestionSummary",
     "SheetNames",
     "Statement",
     "StrategyWorkbook",
     "StrategyWorkbookWriter",
     "Theme",
-    "WorkbookData",
-    "WorkbookLabels",
-    "WorkbookWriter",
     "column_names",
 ]
