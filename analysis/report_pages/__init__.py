@@ -1,5 +1,7 @@
 """The printable summary report for council meetings (web layer)."""
 
-REPORT_CONTROLLERS: tuple[type, ...] = ()
+from analysis.report_pages._summary import ReportController
+
+REPORT_CONTROLLERS: tuple[type, ...] = (ReportController,)
 
 __all__ = ["REPORT_CONTROLLERS"]
