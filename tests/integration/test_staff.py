@@ -237,6 +237,10 @@ def test_percentages_are_shown_for_groups_of_k_or_more(planner_client, make_surv
         "/staff/consultations/1",
         "/staff/surveys/1/results",
         "/staff/surveys/1/export.xlsx",
+        "/staff/surveys/1/indicators",
+        "/staff/consultations/1/findings",
+        "/staff/surveys/1/report",
+        "/staff/exports/1",
     ],
 )
 def test_anonymous_visitors_are_sent_to_sign_in(client, path):
@@ -272,7 +276,14 @@ def test_anonymous_posts_are_refused(client, run):
 
 @pytest.mark.parametrize(
     "path",
-    ["/staff/consultations/new", "/staff/surveys/1/results", "/staff/surveys/1/export.xlsx"],
+    [
+        "/staff/consultations/new",
+        "/staff/surveys/1/results",
+        "/staff/surveys/1/export.xlsx",
+        "/staff/surveys/1/indicators",
+        "/staff/consultations/1/findings",
+        "/staff/surveys/1/report",
+    ],
 )
 def test_facilitators_cannot_see_results_or_build(client, make_staff, path):
     make_staff(f"fia.{abs(hash(path))}", "facilitator")
