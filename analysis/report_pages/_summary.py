@@ -3,10 +3,11 @@ council, with print styles (consult/static/print.css) that drop the navigation."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
 from litestar.response import Template
 
 from analysis import report
@@ -16,6 +17,9 @@ from analysis.strategy_pages._indicators import percent
 from consult.auth import planners
 from consult.web import translator
 
+# A serial id: a larger number is refused before it reaches (and overflows) a query.
+SurveyId = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
+
 
 class ReportController(Controller):
     path = "/staff/surveys/{survey_id:int}"
@@ -23,7 +27,7 @@ class ReportController(Controller):
     include_in_schema = False
 
     @get("/report", name="summary_report")
-    async def summary(self, request: Request[Any, Any, Any], survey_id: int) -> Template:
+    async def summary(self, request: Request[Any, Any, Any], survey_id: SurveyId) -> Template:
         data = await report.summary_report(survey_id)
         if data is None:
             raise NotFoundException()

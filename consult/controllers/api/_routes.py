@@ -3,7 +3,7 @@ every request, no cookies read or written, `Cache-Control: no-store`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Router, get
 from litestar.exceptions import NotFoundException, ValidationException
@@ -23,6 +23,9 @@ from analysis.api_views import (
 from consult.controllers.api._auth import EXCEPTION_HANDLERS, token_required
 
 API_PREFIX = "/api/v1"
+# Ids are PostgreSQL `serial` (32-bit): a larger number in a path is refused with a
+# 400 before it reaches a query (where it would overflow).
+Id = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
 BEARER = "bearer"
 _ERRORS = {
     401: ResponseSpec(
@@ -51,12 +54,12 @@ class ConsultationsController(Controller):
         return await api_views.consultation_list()
 
     @get("/{consultation_id:int}", responses=_NOT_FOUND)
-    async def consultation(self, consultation_id: int) -> ConsultationItem:
+    async def consultation(self, consultation_id: Id) -> ConsultationItem:
         """One consultation with its surveys and their response counts."""
         return _found(await api_views.consultation_detail(consultation_id))
 
     @get("/{consultation_id:int}/findings", responses=_NOT_FOUND)
-    async def findings(self, consultation_id: int) -> ConsultationFindings:
+    async def findings(self, consultation_id: Id) -> ConsultationFindings:
         """The planners' findings: strategy area, action, owner, timeline, partners, evidence."""
         return _found(await api_views.consultation_findings(consultation_id))
 
@@ -76,7 +79,7 @@ class SurveysController(Controller):
     )
     async def results(
         self,
-        survey_id: int,
+        survey_id: Id,
         by: str | None = Parameter(
             default=None,
             max_length=80,
@@ -92,13 +95,13 @@ class SurveysController(Controller):
             raise ValidationException("`by` names no segment of this survey") from None
 
     @get("/themes", responses=_NOT_FOUND)
-    async def themes(self, survey_id: int) -> SurveyThemes:
+    async def themes(self, survey_id: Id) -> SurveyThemes:
         """Accepted themes of each long-text question with their counts, and the
         approved quotes of themes that are shown."""
         return _found(await api_views.survey_themes(survey_id))
 
     @get("/indicators", responses=_NOT_FOUND)
-    async def indicators(self, survey_id: int) -> SurveyIndicators:
+    async def indicators(self, survey_id: Id) -> SurveyIndicators:
         """Each indicator's share with its 95% interval."""
         return _found(await api_views.survey_indicators(survey_id))
 
