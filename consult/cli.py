@@ -1,4 +1,4 @@
-"""The `consult` command: serve, migrate, demo, purge, createuser, analyse, text, export."""
+"""The `consult` command: serve, migrate, demo, purge, createuser, analyse, text, export, token."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 os.environ.setdefault("PICCOLO_CONF", "consult.piccolo_conf")
 
@@ -82,6 +82,40 @@ def _text(args: argparse.Namespace) -> None:
     from analysis.text_cli import run
 
     sys.exit(run(args))
+
+
+def _token(args: argparse.Namespace) -> None:
+    """Make, list or revoke API tokens for a city's BI tools (as an admin can at
+    /staff/api-tokens); a new token's secret is printed once and never again."""
+    from consult.services import api_tokens
+
+    if args.action == "create":
+        try:
+            secret = asyncio.run(api_tokens.create_token(args.name, None))
+        except api_tokens.TokenNameInvalid:
+            print(f"Give the token a name of 1 to {api_tokens.NAME_MAX} characters.")
+            sys.exit(2)
+        print(f"Created API token {args.name!r}. Its secret, shown only now:")
+        print(secret)
+    elif args.action == "list":
+        for token in asyncio.run(api_tokens.list_tokens()):
+            state = "revoked" if token.revoked_at else "active"
+            print(f"{token.id}\t{state}\t{token.created_at:%Y-%m-%d}\t{token.name}")
+    elif not asyncio.run(api_tokens.revoke(args.id, None)):
+        print(f"There is no API token {args.id}.")
+        sys.exit(2)
+    else:
+        print(f"Revoked API token {args.id}.")
+
+
+def _add_token_command(commands: Any) -> None:
+    token = commands.add_parser("token", help="make, list or revoke read-only API tokens")
+    actions = token.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="make a token and print its secret once")
+    create.add_argument("name", help='what uses it, e.g. "City BI dashboard"')
+    actions.add_parser("list", help="every token: id, state, date made, name")
+    revoke = actions.add_parser("revoke", help="stop a token working at once")
+    revoke.add_argument("id", type=int)
 
 
 class _ProgressBar:
@@ -237,6 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     user.add_argument("--role", choices=["admin", "planner", "facilitator"], default="planner")
     _add_text_commands(commands)
     _add_export_command(commands)
+    _add_token_command(commands)
     args = parser.parse_args(argv)
     if args.command == "serve":
         _serve(args)
@@ -254,6 +289,8 @@ def main(argv: list[str] | None = None) -> None:
         _text(args)
     elif args.command == "export":
         _export(args)
+    elif args.command == "token":
+        _token(args)
 
 
 if __name__ == "__main__":

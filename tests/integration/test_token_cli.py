@@ -1,0 +1,59 @@
+"""`consult token` for operators: a token made from a shell opens the JSON API
+until it is revoked; its secret is printed once and only its hash is kept."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ENGINE, POSTGRES_URL, ROOT
+
+
+def consult_token(*args: str) -> subprocess.CompletedProcess[str]:
+    """`consult token ARGS` in a child process on this module's database."""
+    from piccolo.engine import engine_finder
+
+    url = POSTGRES_URL if ENGINE == "postgres" else f"sqlite:///{engine_finder().path}"
+    return subprocess.run(
+        [sys.executable, "-m", "consult.cli", "token", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_token_made_on_the_command_line_reads_the_api_until_revoked(client, run):
+    from consult.tables import ApiToken
+
+    made = consult_token("create", "Oslo BI dashboard")
+    assert made.returncode == 0, made.stderr
+    secret = made.stdout.strip().splitlines()[-1]
+    assert secret.startswith("consult_")
+    stored = run(ApiToken.select(ApiToken.id, ApiToken.token_hash, ApiToken.name).run)
+    assert [row["name"] for row in stored] == ["Oslo BI dashboard"]
+    assert secret not in str(stored)
+
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/consultations", headers=headers).status_code == 200
+
+    listed = consult_token("list")
+    assert "active" in listed.stdout
+    assert "Oslo BI dashboard" in listed.stdout
+    assert secret not in listed.stdout
+
+    revoked = consult_token("revoke", str(stored[0]["id"]))
+    assert revoked.returncode == 0, revoked.stderr
+    assert client.get("/api/v1/consultations", headers=headers).status_code == 401
+    assert "revoked" in consult_token("list").stdout
+
+
+def test_bad_requests_exit_with_a_message():
+    nameless = consult_token("create", "   ")
+    assert nameless.returncode == 2
+    assert "name" in nameless.stdout
+    missing = consult_token("revoke", "999999")
+    assert missing.returncode == 2
+    assert "no API token 999999" in missing.stdout
