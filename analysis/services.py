@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import aiosqlite
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
@@ -149,8 +152,9 @@ async def _tuple_rows() -> AsyncIterator[Fetch]:
             await pg.close()
         return
     assert isinstance(engine, SQLiteEngine)
-    lite = await engine.get_connection()
-    lite.row_factory = None  # type: ignore[assignment]
+    # Without Piccolo's type detection, which sends every INTEGER through a Python
+    # converter (a third of the read); a time comes back as its text.
+    lite = await aiosqlite.connect(**{**engine.connection_kwargs, "detect_types": 0})
 
     async def fetch_lite(sql: str, *args: object) -> Sequence[Sequence[Any]]:
         return await lite.execute_fetchall(sql.replace("{}", "?"), args)  # type: ignore[return-value]
@@ -164,37 +168,36 @@ async def _tuple_rows() -> AsyncIterator[Fetch]:
 class _Layout:
     """Each question's export cells, worked out once per distinct answer: the
     question types (surveys.question_types) stay the one place that knows how an
-    answer looks in a spreadsheet, and a survey's 2,000,000 atoms cost a dict look-up
-    each instead of a call that builds its label maps again."""
+    answer looks in a spreadsheet, and a survey's millions of atoms cost a dict
+    look-up per question and response instead of a call that builds label maps."""
 
     def __init__(self, survey: SurveySpec) -> None:
-        self.questions = survey.questions
-        self._blank = {q.id: tuple(q.kind.export_cells(q, ())) for q in survey.questions}
-        self.all_blank = tuple(cell for q in survey.questions for cell in self._blank[q.id])
+        self._questions = {q.id: q for q in survey.questions}
+        blank = {q.id: tuple(q.kind.export_cells(q, ())) for q in survey.questions}
+        self.all_blank = tuple(cell for q in survey.questions for cell in blank[q.id])
         self._cache: dict[int, dict[tuple[_Atom, ...], tuple[object, ...]]] = {
             q.id: {} for q in survey.questions
         }
+        # (question id, its cache, its cells when unanswered), in column order.
+        self.plan = tuple((q.id, self._cache[q.id], blank[q.id]) for q in survey.questions)
 
-    def cells(self, question: QuestionSpec, atoms: list[_Atom] | None) -> tuple[object, ...]:
-        if not atoms:
-            return self._blank[question.id]
-        key = tuple(atoms)
-        cache = self._cache[question.id]
-        found = cache.get(key)
-        if found is None:
-            found = tuple(
-                question.kind.export_cells(
-                    question,
-                    [
-                        AnswerValue(question.id, option, number, text, statement, rank)
-                        for option, number, text, statement, rank in atoms
-                    ],
-                )
+    def cells(self, question_id: int, atoms: tuple[_Atom, ...]) -> tuple[object, ...]:
+        """The cells of an answer not met before (and remembered, if short)."""
+        question = self._questions[question_id]
+        found = tuple(
+            question.kind.export_cells(
+                question,
+                [
+                    AnswerValue(question_id, option, number, text, statement, rank)
+                    for option, number, text, statement, rank in atoms
+                ],
             )
-            if all(text is None or len(text) <= _CACHED_TEXT_MAX for _, _, text, _, _ in atoms):
-                if len(cache) >= _CELL_CACHE_MAX:
-                    cache.clear()
-                cache[key] = found
+        )
+        if all(text is None or len(text) <= _CACHED_TEXT_MAX for _, _, text, _, _ in atoms):
+            cache = self._cache[question_id]
+            if len(cache) >= _CELL_CACHE_MAX:
+                cache.clear()
+            cache[atoms] = found
         return found
 
 
@@ -224,6 +227,77 @@ def _hour(value: object) -> str:
     return f"{str(value)[:13]}:00"
 
 
+_Rows = Sequence[Sequence[Any]]
+
+
+async def _read_batch(fetch: Fetch, survey_id: int, after: int, batch: int) -> tuple[_Rows, _Rows]:
+    """The next `batch` complete responses after id `after`, and the answers of the
+    id range they span (by response, in the order given; with the text job's
+    redaction where it stored one): two indexed queries."""
+    responses = await fetch(
+        "SELECT id, submitted_at, channel, locale FROM response"
+        " WHERE survey = {} AND status = {} AND id > {} ORDER BY id LIMIT {}",
+        survey_id,
+        ResponseStatus.complete.value,
+        after,
+        batch,
+    )
+    if not responses:
+        return (), ()
+    # A range of ids, not a list of them: answers of responses in it that are not
+    # wanted (another survey's, a withdrawn one) are passed over in _rows.
+    answers = await fetch(
+        "SELECT a.response, a.question, a.option, a.number, a.text, a.statement, a.rank,"
+        " ta.redacted FROM answer a LEFT JOIN text_answer ta ON ta.answer = a.id"
+        " WHERE a.response >= {} AND a.response <= {} ORDER BY a.response, a.id",
+        responses[0][0],
+        responses[-1][0],
+    )
+    return responses, answers
+
+
+def _rows(
+    layout: _Layout, redacted: _Redactor, responses: _Rows, answers: _Rows, number: int
+) -> list[tuple[object, ...]]:
+    """One export row per response, numbered from `number` + 1."""
+    wanted = {row[0] for row in responses}
+    # response -> question -> its answer atoms. The answers come by response, so
+    # each atom costs a comparison and a look-up, no more.
+    by_response: dict[int, dict[int, list[_Atom]]] = {}
+    current, given = None, {}
+    for response, question, option, value, text, statement, rank, analysed in answers:
+        if response != current:
+            current, given = response, {}
+            if response in wanted:
+                by_response[response] = given
+        if text is not None:
+            text = analysed if analysed is not None else redacted(text)
+        atoms = given.get(question)
+        if atoms is None:
+            given[question] = [(option, value, text, statement, rank)]
+        else:
+            atoms.append((option, value, text, statement, rank))
+    rows = []
+    plan, all_blank, first_seen = layout.plan, layout.all_blank, layout.cells
+    for response_id, submitted_at, channel, locale in responses:
+        number += 1
+        cells: list[object] = [number, _hour(submitted_at), channel, locale]
+        answered = by_response.get(response_id)
+        if answered is None:
+            cells.extend(all_blank)
+        else:
+            for question_id, cache, blank in plan:
+                atoms = answered.get(question_id)
+                if atoms is None:
+                    cells.extend(blank)
+                    continue
+                key = tuple(atoms)
+                found = cache.get(key)
+                cells.extend(first_seen(question_id, key) if found is None else found)
+        rows.append(tuple(cells))
+    return rows
+
+
 async def response_batches(
     survey: SurveySpec, batch: int | None = None
 ) -> AsyncIterator[list[tuple[object, ...]]]:
@@ -232,65 +306,31 @@ async def response_batches(
     (analysis.redact: no email, phone or identity number typed by a respondent
     leaves in an export).
 
-    Read by keyset (response id), so memory holds one batch however many
-    responses there are, and each batch costs the same at the end as at the start:
-    two queries a batch, rows as tuples.
+    Read by keyset (response id), so memory holds a batch or two however many
+    responses there are, and each batch costs the same at the end as at the start.
+    The next batch is read while this one is turned into rows and used.
     """
     batch = batch or EXPORT_BATCH
     layout, redacted = _Layout(survey), _Redactor()
-    after, number = 0, 0
+    number = 0
     async with _tuple_rows() as fetch:
-        while True:
-            responses = await fetch(
-                "SELECT id, submitted_at, channel, locale FROM response"
-                " WHERE survey = {} AND status = {} AND id > {} ORDER BY id LIMIT {}",
-                survey.id,
-                ResponseStatus.complete.value,
-                after,
-                batch,
-            )
-            if not responses:
-                return
-            first, last = responses[0][0], responses[-1][0]
-            wanted = {row[0] for row in responses}
-            # response -> question -> its answer atoms, in the order they were given.
-            # A range of response ids, not a list: answers of responses in it that
-            # are not wanted (another survey's, a withdrawn one) are passed over.
-            by_response: dict[int, dict[int, list[_Atom]]] = {}
-            for response, question, option, value, text, statement, rank, analysed in await fetch(
-                "SELECT a.response, a.question, a.option, a.number, a.text, a.statement,"
-                " a.rank, ta.redacted FROM answer a LEFT JOIN text_answer ta ON ta.answer = a.id"
-                " WHERE a.response >= {} AND a.response <= {} ORDER BY a.response, a.id",
-                first,
-                last,
-            ):
-                if response not in wanted:
-                    continue
-                if text is not None:
-                    text = analysed if analysed is not None else redacted(text)
-                given = by_response.get(response)
-                if given is None:
-                    given = by_response[response] = {}
-                atoms = given.get(question)
-                if atoms is None:
-                    given[question] = [(option, value, text, statement, rank)]
-                else:
-                    atoms.append((option, value, text, statement, rank))
-            rows = []
-            cells_of, questions = layout.cells, layout.questions
-            for response_id, submitted_at, channel, locale in responses:
-                number += 1
-                head = (number, _hour(submitted_at), channel, locale)
-                answered = by_response.get(response_id)
-                if answered is None:
-                    rows.append(head + layout.all_blank)
-                    continue
-                cells: list[object] = list(head)
-                for question in questions:
-                    cells.extend(cells_of(question, answered.get(question.id)))
-                rows.append(tuple(cells))
-            yield rows
-            after = last
+        ahead = asyncio.ensure_future(_read_batch(fetch, survey.id, 0, batch))
+        try:
+            while True:
+                responses, answers = await ahead
+                if not responses:
+                    return
+                ahead = asyncio.ensure_future(
+                    _read_batch(fetch, survey.id, responses[-1][0], batch)
+                )
+                rows = _rows(layout, redacted, responses, answers, number)
+                number += len(rows)
+                yield rows
+        finally:
+            if not ahead.done():
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await ahead
 
 
 def response_header(survey: SurveySpec) -> tuple[str, ...]:

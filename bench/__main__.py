@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import demo_site, results_page, scenarios, text_analysis, text_job
+from bench import demo_site, export_workbook, results_page, scenarios, text_analysis, text_job
 
 BENCHMARKS = {
     "question_page": scenarios.question_page,
@@ -21,6 +21,8 @@ BENCHMARKS = {
     "results_page": results_page.results_page,
     "text_pipeline": text_analysis.text_pipeline,
     "text_job": text_job.text_job,
+    # Adds a survey of its own with 100,000 responses: last.
+    "export_workbook": export_workbook.export_workbook,
 }
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.redact import redact
 from surveys.tally import delta_sql
 
 CHANNELS = ("web", "web", "web", "kiosk", "paper", "assisted")
@@ -104,12 +105,19 @@ def _answers(rng: random.Random, question: _Question) -> Iterator[tuple[object, 
 
 
 def seed_responses(
-    database: Path, survey_id: int, count: int, seed: int = 8, queue_text: bool = False
+    database: Path,
+    survey_id: int,
+    count: int,
+    seed: int = 8,
+    queue_text: bool = False,
+    analysed: bool = False,
 ) -> SeedResult:
     """Add `count` complete responses to the survey, and count them into its tally
     exactly as a submission does (surveys.tally's SQL, over the new responses only).
     With `queue_text`, their text answers wait for the text job as a submission's
-    do; without, they stand for history the job has long finished with."""
+    do; without, they stand for history the job has long finished with, and with
+    `analysed` they have what it leaves that exports read: each text answer's
+    redaction (analysis.redact; no language or features)."""
     rng = random.Random(seed)
     answers_added = 0
     with sqlite3.connect(database) as db:
@@ -151,6 +159,14 @@ def seed_responses(
             db.execute(
                 "INSERT INTO pending_text (answer) SELECT id FROM answer"
                 " WHERE response >= ? AND text IS NOT NULL",
+                (next_id,),
+            )
+        if analysed:
+            db.create_function("redact", 1, lambda text: redact(text).text, deterministic=True)
+            db.execute(
+                "INSERT INTO text_answer (answer, question, redacted, tokens, lemmas, keywords,"
+                " noun_phrases) SELECT id, question, redact(text), '[]', '[]', '[]', '[]'"
+                " FROM answer WHERE response >= ? AND text IS NOT NULL",
                 (next_id,),
             )
         db.execute("ANALYZE")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from analysis import crosstabs, findings, indicators, quotes, services, text_insights
+from analysis import crosstabs, findings, indicators, quotes, services
 from analysis.crosstabs import CROSSED_TYPES, SEGMENT_TYPES, Segment, SegmentKind
 from analysis.disclosure import suppress
 from analysis.findings import FindingView
@@ -25,7 +25,7 @@ from analysis.services import SurveyResults
 from analysis.strategy_inputs import _words
 from analysis.strategy_inputs._dictionary import dictionary
 from analysis.strategy_inputs._words import Gettext
-from analysis.tables import EvidenceKind
+from analysis.tables import EvidenceKind, Theme, ThemeStatus
 from consult.i18n import language_name
 from consult.services import consultations
 from consult.tables import Consultation, FindingPriority, FindingStatus, Organisation
@@ -264,6 +264,15 @@ async def theme_sheet(source: Source) -> tuple[model.Theme, ...]:
     hidden), and the approved quotes of answers coded with it, only when the theme
     is shown at all (a theme below k quotes nobody)."""
     _ = source.gettext
+    if not await Theme.exists().where(
+        (Theme.survey == source.survey.id) & (Theme.status == ThemeStatus.accepted.value)
+    ):
+        return ()
+    # Imported only for a survey with a codebook: the text pages' module brings the
+    # text analysis libraries (about 100 MB), which an export without themes does
+    # not need. (In an app process that runs the text job they are loaded anyway.)
+    from analysis import text_insights
+
     summaries = await text_insights.text_summary(source.survey, source.k)
     if not summaries:
         return ()
