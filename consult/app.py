@@ -148,6 +148,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         csrf_config=csrf,
         openapi_config=openapi_config(),
+        # Only the JSON API's router opts back in: pages are not an API.
+        include_in_schema=False,
         after_request=_security_headers,
         # The background workers start once the connections are open and stops before
         # they close.

@@ -162,3 +162,11 @@ def test_the_command_line_function_makes_a_working_token(client, run, staff):
         run(api_tokens.create_token, "", None)
     _as(client, "tok-admin")
     assert "the command line" in client.get(PAGE).text
+
+
+def test_the_admin_finds_the_token_page_from_the_dashboard(client, staff):
+    _as(client, "tok-admin")
+    assert f'href="{PAGE}"' in client.get("/staff").text
+    _as(client, "tok-planner")
+    assert f'href="{PAGE}"' not in client.get("/staff").text
+    client.cookies.clear()
