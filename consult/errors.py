@@ -23,14 +23,32 @@ from consult.i18n import N_
 
 logger = logging.getLogger("consult")
 RESIDENT_PREFIX = "/c/"
+# The JSON API's clients are programs: they get JSON errors, even for a path or
+# method no API route answers (which Litestar refuses before the API's router).
+API_PREFIX = "/api/"
 
 
-def _page(title: str, message: str, status_code: int) -> Template:
+def _page(
+    title: str, message: str, status_code: int, headers: dict[str, str] | None = None
+) -> Template:
     return Template(
         "error.html",
         context={"title": title, "message": message},
         status_code=status_code,
         media_type=MediaType.HTML,
+        headers=headers,
+    )
+
+
+def _is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def _api_error(
+    detail: str, status_code: int, headers: dict[str, str] | None = None
+) -> Response[Any]:
+    return Response(
+        {"detail": detail}, status_code=status_code, media_type=MediaType.JSON, headers=headers
     )
 
 
@@ -106,7 +124,9 @@ def forbidden(request: Request[Any, Any, Any], exc: PermissionDeniedException) -
     return _page(N_("You cannot see this page"), N_("Your account does not allow this."), 403)
 
 
-def not_found(_: Request[Any, Any, Any], __: NotFoundException) -> Template:
+def not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Any]:
+    if _is_api(request):
+        return _api_error("Not found", 404)
     return _page(
         N_("Page not found"),
         N_("Check the web address, or go to the home page to see open consultations."),
@@ -114,13 +134,19 @@ def not_found(_: Request[Any, Any, Any], __: NotFoundException) -> Template:
     )
 
 
-def other_http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Template:
-    return _page(N_("Something went wrong"), N_("Go back and try again."), exc.status_code)
+def other_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    # Keep what the exception says the client needs (Allow on a 405).
+    headers = dict(exc.headers or {})
+    if _is_api(request):
+        return _api_error(str(exc.detail), exc.status_code, headers)
+    return _page(N_("Something went wrong"), N_("Go back and try again."), exc.status_code, headers)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Template:
     # Log the route and the error type only: never form values or addresses.
     logger.error("unhandled %s on %s", type(exc).__name__, request.scope.get("path"), exc_info=exc)
+    if _is_api(request):
+        return _api_error("Internal server error", 500)
     return _page(
         N_("Sorry, there is a problem with the service"),
         N_("Nothing you sent has been stored. Try again later."),

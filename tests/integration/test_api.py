@@ -268,6 +268,15 @@ def test_the_api_is_read_only(client, token, world, method):
             method, path.split("?")[0], headers={"Authorization": f"Bearer {token}"}
         )
         assert response.status_code == 405, (method, path)
+        # A program reading the API gets JSON and the methods it may use.
+        assert response.headers["content-type"].startswith("application/json")
+        assert "GET" in response.headers["allow"]
+
+
+def test_an_unknown_api_path_is_404_json(api, world):
+    response = api("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found"}
 
 
 def test_consultations_list_no_drafts(api, world):
