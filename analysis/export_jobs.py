@@ -2,7 +2,7 @@
 app process is free, written to a file that waits in the job directory for a day.
 
 A request only inserts a queued row (queue_export) and answers at once; every app
-process runs JobWorker, which takes the oldest queued export atomically (a
+process runs export_worker(), which takes the oldest queued export atomically (a
 compare-and-set from queued to running, behind FOR UPDATE SKIP LOCKED on
 PostgreSQL and the IMMEDIATE write lock on SQLite), so two processes never run the
 same job. The runner writes the file through analysis.strategy_inputs, which reads
@@ -47,6 +47,7 @@ from analysis.export_queue import (
     queue_export,
     result_path,
 )
+from consult.background import BackgroundLoop
 from consult.database import write_transaction
 from consult.i18n import N_
 from consult.tables import Job, JobStatus
@@ -55,11 +56,11 @@ __all__ = [
     "KIND",
     "ExportFormat",
     "ExportJob",
-    "JobWorker",
     "Progress",
     "Writer",
     "claim_next",
     "export_job",
+    "export_worker",
     "job_dir",
     "latest_exports",
     "purge_expired",
@@ -300,42 +301,29 @@ def _remove_orphans(directory: Path, before: float) -> None:
                 path.unlink()
 
 
-async def run_forever() -> None:
-    """The loop each app process runs: upkeep now and then, a job, or a pause.
-    A failing pass is logged and tried again later."""
-    last_upkeep = float("-inf")
-    while True:
-        started = time.monotonic()
-        try:
-            if started - last_upkeep >= UPKEEP_EVERY_S:
-                last_upkeep = started
-                await requeue_stale()
-                await purge_expired()
-            ran = await run_next()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("export job pass failed; the jobs stay queued")
-            ran = False
-        if ran:
-            await asyncio.sleep(min((time.monotonic() - started) * REST_PER_WORK, MAX_REST_S))
-        else:
-            await asyncio.sleep(IDLE_SLEEP_S)
-
-
-class JobWorker:
-    """Starts run_forever() with the app and stops it on shutdown (a job it was
-    running goes back to the queue)."""
+class _Upkept:
+    """A pass of the export loop: now and then re-queue dead jobs and purge old
+    ones, then run one job."""
 
     def __init__(self) -> None:
-        self._task: asyncio.Task[None] | None = None
+        self._last_upkeep = float("-inf")
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(run_forever(), name="export-jobs")
+    async def __call__(self) -> bool:
+        now = time.monotonic()
+        if now - self._last_upkeep >= UPKEEP_EVERY_S:
+            self._last_upkeep = now
+            await requeue_stale()
+            await purge_expired()
+        return await run_next()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+
+def export_worker() -> BackgroundLoop:
+    """Export jobs in the background of an app process; stopping it puts a job it
+    was running back in the queue."""
+    return BackgroundLoop(
+        "export-jobs",
+        _Upkept(),
+        idle_s=IDLE_SLEEP_S,
+        rest_per_work=REST_PER_WORK,
+        max_rest_s=MAX_REST_S,
+    )

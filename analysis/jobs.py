@@ -13,9 +13,7 @@ the same answers store them once (ON CONFLICT on the answer) and both dequeue.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +23,7 @@ from analysis.redact import redact
 from analysis.safeguarding import concerns
 from analysis.tables import SafeguardingFlag, TextAnswer
 from analysis.text import TextFeatures, analyse_many
+from consult.background import BackgroundLoop
 from consult.database import write_transaction
 from surveys.tables import PendingText
 
@@ -120,36 +119,9 @@ async def analyse_all_pending() -> int:
     return total
 
 
-async def run_forever() -> None:
-    """The background loop each app process runs: a pass, or a pause when idle.
-    A failing pass is logged (without any answer's text) and retried later."""
-    while True:
-        started = time.monotonic()
-        try:
-            taken = await analyse_pending()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("text analysis pass failed; the answers stay queued")
-            taken = 0
-        if taken:
-            await asyncio.sleep((time.monotonic() - started) * REST_PER_WORK)
-        else:
-            await asyncio.sleep(IDLE_SLEEP_S)
-
-
-class BackgroundWorker:
-    """Starts run_forever() with the app and stops it on shutdown."""
-
-    def __init__(self) -> None:
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        self._task = asyncio.create_task(run_forever(), name="text-analysis")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+def text_worker() -> BackgroundLoop:
+    """The text job in the background of an app process: a pass, then a rest three
+    times as long (residents' requests come first), or a pause when idle."""
+    return BackgroundLoop(
+        "text-analysis", analyse_pending, idle_s=IDLE_SLEEP_S, rest_per_work=REST_PER_WORK
+    )

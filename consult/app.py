@@ -25,9 +25,9 @@ from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
 from analysis.controllers import ResultsController
-from analysis.export_jobs import JobWorker
+from analysis.export_jobs import export_worker
 from analysis.export_pages import EXPORT_CONTROLLERS
-from analysis.jobs import BackgroundWorker
+from analysis.jobs import text_worker as text_job_worker
 from analysis.report_pages import REPORT_CONTROLLERS
 from analysis.strategy_pages import STRATEGY_CONTROLLERS
 from analysis.text_pages import TEXT_CONTROLLERS
@@ -99,8 +99,8 @@ async def _close_connections() -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
-    text_worker = BackgroundWorker()
-    job_worker = JobWorker()
+    text_worker = text_job_worker()
+    job_worker = export_worker()
     session = CookieBackendConfig(
         # AES-GCM needs a 32-byte key; derive it so one secret serves every purpose.
         secret=hashlib.sha256(f"session:{settings.secret_key}".encode()).digest(),

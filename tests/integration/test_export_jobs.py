@@ -495,11 +495,11 @@ def test_two_workers_racing_take_a_job_once(client, run, survey, staff):
 
 
 def test_the_worker_runs_queued_jobs_in_the_background(client, run, survey, staff):
-    from analysis.export_jobs import JobWorker
+    from analysis.export_jobs import export_worker
 
     as_user(client, "jo.planner")
     job_id = queue(client, survey)
-    worker = JobWorker()
+    worker = export_worker()
     run(worker.start)
     try:
         for _ in range(100):
