@@ -18,7 +18,8 @@ from typing import Protocol
 
 from analysis import services
 from analysis.strategy_inputs import _words
-from analysis.strategy_inputs._assemble import load, strategy_workbook, workbook_segments
+from analysis.strategy_inputs._assemble import strategy_workbook
+from analysis.strategy_inputs._source import load, workbook_segments
 from consult import i18n
 from exports.csv import CsvWriter
 from exports.workbook import StrategyWorkbookWriter
