@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analysis import crosstabs, findings
+from analysis import crosstabs, findings, strategy_words
 from analysis.disclosure import suppress
 from analysis.findings import FindingView
 from analysis.indicators import IndicatorResult, IndicatorShare
 from analysis.segments import segment_name
-from analysis.strategy_inputs import _words
 from analysis.strategy_inputs._source import Source
 from analysis.strategy_inputs._words import Gettext
 from analysis.tables import EvidenceKind
@@ -24,7 +23,7 @@ def _evidence_line(
     source: Source, evidence: findings.EvidenceView, shares: dict[int, IndicatorShare]
 ) -> str:
     _ = source.gettext
-    kind = _(_words.EVIDENCE_LABELS.get(evidence.kind, evidence.kind))
+    kind = _(strategy_words.EVIDENCE_LABELS.get(evidence.kind, evidence.kind))
     if evidence.kind == EvidenceKind.indicator.value:
         what = evidence.indicator_label or ""
         share = shares.get(evidence.indicator_id or 0)
@@ -57,11 +56,11 @@ def finding_sheet(
         model.Finding(
             title=finding.title,
             statement=finding.statement,
-            strategy_area=_(_words.AREA_LABELS[finding.strategy_area])
-            if finding.strategy_area in _words.AREA_LABELS
+            strategy_area=_(strategy_words.AREA_LABELS[finding.strategy_area])
+            if finding.strategy_area in strategy_words.AREA_LABELS
             else finding.strategy_area,
-            priority=_(_words.PRIORITY_LABELS.get(finding.priority, finding.priority)),
-            status=_(_words.STATUS_LABELS.get(finding.status, finding.status)),
+            priority=_(strategy_words.PRIORITY_LABELS.get(finding.priority, finding.priority)),
+            status=_(strategy_words.STATUS_LABELS.get(finding.status, finding.status)),
             proposed_action=finding.proposed_action,
             owner=finding.owner,
             partners=tuple(partner.name for partner in finding.partners),
@@ -73,11 +72,11 @@ def finding_sheet(
 
 
 def priorities(_: Gettext) -> tuple[str, ...]:
-    return tuple(_(_words.PRIORITY_LABELS[p.value]) for p in FindingPriority)
+    return tuple(_(strategy_words.PRIORITY_LABELS[p.value]) for p in FindingPriority)
 
 
 def statuses(_: Gettext) -> tuple[str, ...]:
-    return tuple(_(_words.STATUS_LABELS[s.value]) for s in FindingStatus)
+    return tuple(_(strategy_words.STATUS_LABELS[s.value]) for s in FindingStatus)
 
 
 async def partner_sheet(
@@ -129,7 +128,7 @@ async def partner_sheet(
     return tuple(
         model.Partner(
             name=names[o][0],
-            kind=_(_words.KIND_LABELS.get(names[o][1], names[o][1])),
+            kind=_(strategy_words.KIND_LABELS.get(names[o][1], names[o][1])),
             sessions=int(sessions[o]["sessions"]) if o in sessions else 0,
             responses=shown[str(o)],
             groups_reached=tuple(groups.get(o, ())),

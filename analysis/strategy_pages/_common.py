@@ -12,48 +12,18 @@ from litestar.response import Redirect
 from analysis import findings, indicators, quotes, text_insights
 from analysis.crosstabs import CROSSED_TYPES, segments_of
 from analysis.segments import segment_label
-from consult.i18n import N_
+from analysis.strategy_words import (
+    AREA_LABELS,
+    EVIDENCE_LABELS,
+    KIND_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+)
 from consult.services import consultations
-from consult.tables import DEFAULT_STRATEGY_AREAS, Consultation, OrganisationKind
+from consult.tables import Consultation
 from consult.web import translator
 from surveys import services as surveys
 from surveys.flow import SurveySpec
-
-PRIORITY_LABELS = {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")}
-STATUS_LABELS = {
-    "proposed": N_("Proposed"),
-    "agreed": N_("Agreed"),
-    "in_progress": N_("In progress"),
-    "done": N_("Done"),
-    "dropped": N_("Dropped"),
-}
-KIND_LABELS = {
-    OrganisationKind.youth.value: N_("Youth organisation"),
-    OrganisationKind.sports.value: N_("Sports club"),
-    OrganisationKind.cultural.value: N_("Cultural association"),
-    OrganisationKind.religious.value: N_("Religious community"),
-    OrganisationKind.business.value: N_("Local business"),
-    OrganisationKind.school.value: N_("School"),
-    OrganisationKind.ngo.value: N_("NGO"),
-    OrganisationKind.city_department.value: N_("City department"),
-    OrganisationKind.other.value: N_("Other"),
-}
-EVIDENCE_LABELS = {
-    "question": N_("Question result"),
-    "cross_tab": N_("Cross-tab"),
-    "theme": N_("Theme"),
-    "quote": N_("Quote"),
-    "indicator": N_("Indicator"),
-}
-# The default areas, marked here so that they are translated where they are shown
-# (a city's own areas are shown as the city wrote them).
-DEFAULT_AREA_LABELS = {
-    DEFAULT_STRATEGY_AREAS[0]: N_("Knowledge and situational picture"),
-    DEFAULT_STRATEGY_AREAS[1]: N_("Prevention and early intervention"),
-    DEFAULT_STRATEGY_AREAS[2]: N_("Inclusion and social cohesion"),
-    DEFAULT_STRATEGY_AREAS[3]: N_("Alliances and partnerships"),
-    DEFAULT_STRATEGY_AREAS[4]: N_("Communication and shared understanding"),
-}
 
 
 def labels(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -64,7 +34,7 @@ def labels(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "status_labels": {key: _(value) for key, value in STATUS_LABELS.items()},
         "kind_labels": {key: _(value) for key, value in KIND_LABELS.items()},
         "evidence_labels": {key: _(value) for key, value in EVIDENCE_LABELS.items()},
-        "area_labels": {key: _(value) for key, value in DEFAULT_AREA_LABELS.items()},
+        "area_labels": {key: _(value) for key, value in AREA_LABELS.items()},
         "segment_names": {
             "language": _("Language"),
             "channel": _("How they answered"),
