@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import secrets
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -13,7 +16,7 @@ from typing import Any, TypeVar
 import pytest
 from litestar.testing import TestClient
 
-from tests.conftest import ENGINE, fresh_sqlite_copy
+from tests.conftest import ENGINE, POSTGRES_URL, ROOT, fresh_sqlite_copy
 
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 IDEMPOTENCY_FIELD = re.compile(r'name="idempotency_key" value="([^"]+)"')
@@ -249,3 +252,19 @@ def make_staff(run: Callable[..., Any]) -> Callable[[str, str], int]:
         return run(create_user, username, PASSWORD, Role(role))
 
     return make
+
+
+def consult_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`consult ARGS` in a child process on the calling test module's database, as an
+    operator would run it from a shell."""
+    from piccolo.engine import engine_finder
+
+    url = POSTGRES_URL if ENGINE == "postgres" else f"sqlite:///{engine_finder().path}"
+    return subprocess.run(
+        [sys.executable, "-m", "consult.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

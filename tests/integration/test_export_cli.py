@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import ENGINE, POSTGRES_URL, ROOT
-from tests.fixtures import send_survey
+from tests.fixtures import consult_cli, send_survey
 
 SLUG = "oslo-cli-export"
 RESPONSES = 6
@@ -39,17 +36,7 @@ def survey(make_survey, client):
 
 def consult_export(*args: str) -> subprocess.CompletedProcess[str]:
     """`consult export ARGS` in a child process on this module's database."""
-    from piccolo.engine import engine_finder
-
-    url = POSTGRES_URL if ENGINE == "postgres" else f"sqlite:///{engine_finder().path}"
-    return subprocess.run(
-        [sys.executable, "-m", "consult.cli", "export", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return consult_cli("export", *args)
 
 
 def test_a_csv_export_has_every_response(survey, tmp_path: Path, run):

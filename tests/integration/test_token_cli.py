@@ -3,26 +3,14 @@ until it is revoked; its secret is printed once and only its hash is kept."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
-from tests.conftest import ENGINE, POSTGRES_URL, ROOT
+from tests.fixtures import consult_cli
 
 
 def consult_token(*args: str) -> subprocess.CompletedProcess[str]:
     """`consult token ARGS` in a child process on this module's database."""
-    from piccolo.engine import engine_finder
-
-    url = POSTGRES_URL if ENGINE == "postgres" else f"sqlite:///{engine_finder().path}"
-    return subprocess.run(
-        [sys.executable, "-m", "consult.cli", "token", *args],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return consult_cli("token", *args)
 
 
 def test_a_token_made_on_the_command_line_reads_the_api_until_revoked(client, run):
