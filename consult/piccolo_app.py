@@ -11,8 +11,12 @@ from consult.tables import (
     HostedSession,
     Job,
     Organisation,
+    OrganisationTag,
+    OutreachTarget,
+    RateLimit,
     SessionGroup,
     Staff,
+    StaffInvite,
     StrategyArea,
 )
 
@@ -33,6 +37,10 @@ APP_CONFIG = AppConfig(
         FindingPartner,
         ApiToken,
         Job,
+        OrganisationTag,
+        StaffInvite,
+        OutreachTarget,
+        RateLimit,
     ],
     migration_dependencies=["piccolo.apps.user.piccolo_app"],
     commands=[],

@@ -38,6 +38,38 @@ class Organisation(Table):
     name = Varchar(length=200)
     kind = Varchar(length=32, choices=OrganisationKind)
     city = Varchar(length=100)
+    # How the city reaches them (a person, an email or a phone); optional.
+    contact = Varchar(length=200, default="")
+
+
+class TagKind(enum.StrEnum):
+    neighbourhood = "neighbourhood"
+    group = "group"
+
+
+class OrganisationTag(Table):
+    """A neighbourhood an organisation works in, or a group of people it reaches
+    ("young people 16-25", "Somali speakers"): what the outreach view matches."""
+
+    organisation = ForeignKey(
+        references=Organisation, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    kind = Varchar(length=16, choices=TagKind)
+    name = Varchar(length=100)
+
+
+class StaffInvite(Table):
+    """A one-time, expiring link with which an organisation's staff member sets their
+    own password and becomes its facilitator. Only a hash of the link's secret is kept."""
+
+    organisation = ForeignKey(
+        references=Organisation, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    token_hash = Varchar(length=64, unique=True)
+    created_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
 
 
 class Role(enum.StrEnum):
@@ -142,7 +174,10 @@ class HostedSession(Table):
     mode = Varchar(length=16, choices=SessionMode, default=SessionMode.own_phones)
     locale = Varchar(length=8, default="en")
     starts_at = Timestamptz(null=True, default=None)
+    # After this the code no longer lets anyone join (None: while the consultation is open).
+    closes_at = Timestamptz(null=True, default=None)
     place = Varchar(length=200, default="")
+    created_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
 
 
@@ -151,6 +186,27 @@ class SessionGroup(Table):
 
     session = ForeignKey(references=HostedSession, null=False, on_delete=OnDelete.cascade)
     name = Varchar(length=100)
+
+
+class OutreachTarget(Table):
+    """How many responses a consultation wants from one group, so that the outreach
+    view can show who is not being heard yet."""
+
+    consultation = ForeignKey(
+        references=Consultation, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    group_name = Varchar(length=100)
+    target = Integer()
+
+
+class RateLimit(Table):
+    """Attempts per key per window (join codes tried, sign-ins), kept in the database
+    so that every app process counts the same. The key is a keyed hash of what is
+    limited (an address, an account), never the address itself."""
+
+    key = Varchar(length=64, unique=True)
+    window_start = Timestamptz()
+    hits = Integer(default=0)
 
 
 # The areas a city files findings under when it has not set its own (translated

@@ -44,6 +44,7 @@ class _Submission:
     channel: str
     consent_version: int | None
     draft_code: str | None
+    hosted_session: int | None = None
 
 
 async def submit(
@@ -54,6 +55,7 @@ async def submit(
     channel: Channel = Channel.web,
     consent_version: int | None = None,
     draft_code: str | None = None,
+    hosted_session: int | None = None,
 ) -> bool:
     """Store one response and its answers, all or nothing, and only once.
 
@@ -62,6 +64,8 @@ async def submit(
     written in one transaction (see GroupCommit), each of them whole or not at all.
     The respondent's draft, if any, is deleted in that same transaction: once the
     response is stored, nothing of their answers is left anywhere else.
+    `hosted_session` is the organisation's session it came through (None: the
+    public link): the response records the session, never the person.
     """
     stored = await _submissions.write(
         _Submission(
@@ -73,6 +77,7 @@ async def submit(
             channel=channel.value,
             consent_version=consent_version,
             draft_code=draft_code,
+            hosted_session=hosted_session,
         )
     )
     if stored is _Stored.not_open:
@@ -140,6 +145,7 @@ async def _insert_responses(submissions: list[_Submission]) -> dict[str, int]:
                     submitted_at=_coarse_now(),
                     idempotency_key=s.idempotency_key,
                     consent_version=s.consent_version,
+                    hosted_session=s.hosted_session,
                 )
                 for s in submissions
             ]
