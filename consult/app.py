@@ -28,13 +28,16 @@ from analysis.controllers import ResultsController
 from analysis.export_jobs import export_worker
 from analysis.export_pages import EXPORT_CONTROLLERS
 from analysis.jobs import text_worker as text_job_worker
+from analysis.outreach_pages import OUTREACH_CONTROLLERS
 from analysis.report_pages import REPORT_CONTROLLERS
 from analysis.strategy_pages import STRATEGY_CONTROLLERS
 from analysis.text_pages import TEXT_CONTROLLERS
 from consult import errors
 from consult.controllers.api import API_CONTROLLERS, openapi_config
 from consult.controllers.health import healthz
+from consult.controllers.organisations import ORGANISATION_CONTROLLERS
 from consult.controllers.public import PublicController
+from consult.controllers.sessions import SESSION_CONTROLLERS
 from consult.controllers.staff import SignInController, StaffController
 from consult.database import ConsultSQLiteEngine
 from consult.sessions import ChangedOnlySessionBackend
@@ -46,6 +49,8 @@ from surveys.controllers import (
     RespondController,
     SurveyBuilderController,
 )
+from surveys.controllers.join import JOIN_CONTROLLERS
+from surveys.controllers.paper import PAPER_CONTROLLERS
 
 SQLITE_SWITCH_INTERVAL_S = 0.001
 # Static files are addressed with a digest of their content (static_url), so a
@@ -133,6 +138,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *REPORT_CONTROLLERS,
             *EXPORT_CONTROLLERS,
             *API_CONTROLLERS,
+            *ORGANISATION_CONTROLLERS,
+            *SESSION_CONTROLLERS,
+            *JOIN_CONTROLLERS,
+            *PAPER_CONTROLLERS,
+            *OUTREACH_CONTROLLERS,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], cache_control=STATIC_CACHE
             ),
