@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count
+
 from consult import i18n, join_codes
 from consult.database import write_transaction
 from consult.i18n import N_
@@ -289,7 +291,7 @@ async def completed_counts(session_ids: Iterable[int]) -> dict[int, int]:
     if not ids:
         return {}
     rows = await (
-        Response.select(Response.hosted_session, Response.id.count().as_alias("n"))  # type: ignore[attr-defined]
+        Response.select(Response.hosted_session, Count(alias="n"))
         .where(
             Response.hosted_session.is_in(ids) & (Response.status == ResponseStatus.complete.value)
         )
