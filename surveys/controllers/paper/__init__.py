@@ -1,5 +1,7 @@
 """The printable paper survey and the entry of paper questionnaires (web layer)."""
 
-PAPER_CONTROLLERS: tuple[type, ...] = ()
+from surveys.controllers.paper._pages import PaperController
+
+PAPER_CONTROLLERS: tuple[type, ...] = (PaperController,)
 
 __all__ = ["PAPER_CONTROLLERS"]
