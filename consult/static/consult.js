@@ -1,6 +1,7 @@
 /* consult: small enhancements. Every page works without this file; it only adds
-   the quick exit by keyboard, focus after htmx swaps, a live character count and
-   "Prefer not to say" unticking the other boxes. No data leaves the page. */
+   the quick exit by keyboard, focus after htmx swaps, a live character count,
+   "Prefer not to say" unticking the other boxes and a kiosk's timers. No data
+   leaves the page. */
 (function () {
   "use strict";
 
@@ -84,6 +85,7 @@
     var placed = main && active && active !== main && main.contains(active);
     if (main && !polled && !placed) focusAfterSwap(main);
     setUp(main || document);
+    if (!polled) setUpKiosk();
   });
 
   /* Character count: a polite message when close to or over the limit. */
@@ -141,8 +143,93 @@
     setUpExclusive(root);
   }
 
+  /* Kiosk (a shared tablet): clearing sends the form in the background, then the
+     start replaces this page in the history, so Back has nothing of this person's. */
+  function kioskClear(form) {
+    var start = form.getAttribute("data-kiosk-clear");
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (reply) {
+        if (!reply.ok) throw new Error(reply.status);
+        forgetHtmxHistory();
+        window.location.replace(start);
+      })
+      .catch(function () { form.submit(); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute && form.hasAttribute("data-kiosk-clear")) {
+      event.preventDefault();
+      kioskClear(form);
+    }
+  });
+
+  /* Counting down in a [data-kiosk-left] inside `box`; `done` when it reaches 0. */
+  function countDown(box, seconds, done) {
+    var left = seconds;
+    var shown = box.querySelector("[data-kiosk-left]");
+    if (shown) shown.textContent = String(left);
+    return setInterval(function () {
+      left -= 1;
+      if (shown) shown.textContent = String(Math.max(left, 0));
+      if (left <= 0) done();
+    }, 1000);
+  }
+
+  var kioskTimers = [];
+  function stopKiosk() {
+    kioskTimers.forEach(function (timer) { clearTimeout(timer); clearInterval(timer); });
+    kioskTimers = [];
+  }
+
+  /* "Are you still there?" after a while without input (WCAG 2.2.1): the person
+     can ask for more time; if nobody does, their answers are cleared. */
+  function setUpKiosk() {
+    stopKiosk();
+    kioskActivity = null;
+    var form = document.querySelector("form[data-kiosk-clear]");
+    var thanks = document.querySelector("[data-kiosk-countdown]");
+    if (form && thanks) {
+      kioskTimers.push(countDown(thanks, +thanks.getAttribute("data-kiosk-countdown"), function () {
+        stopKiosk();
+        kioskClear(form);
+      }));
+    }
+    var dialog = document.getElementById("kiosk-idle");
+    if (!form || !dialog) return;
+    var idle = +dialog.getAttribute("data-kiosk-idle") * 1000;
+    var warning = +dialog.getAttribute("data-kiosk-warning");
+    var before = null;
+    function wait() {
+      stopKiosk();
+      kioskTimers.push(setTimeout(warn, idle));
+    }
+    function warn() {
+      before = document.activeElement;
+      dialog.hidden = false;
+      dialog.querySelector("[data-kiosk-more-time]").focus();
+      kioskTimers.push(countDown(dialog, warning, function () {
+        stopKiosk();
+        kioskClear(form);
+      }));
+    }
+    dialog.querySelector("[data-kiosk-more-time]").onclick = function () {
+      dialog.hidden = true;
+      if (before && before.focus) before.focus();
+      wait();
+    };
+    kioskActivity = function () { if (dialog.hidden) wait(); };
+    wait();
+  }
+
+  var kioskActivity = null;
+  ["keydown", "pointerdown", "input", "scroll"].forEach(function (name) {
+    document.addEventListener(name, function () { if (kioskActivity) kioskActivity(); }, true);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     setUp(document);
+    setUpKiosk();
     var requested = document.querySelector("[data-autofocus]");
     if (requested && !document.querySelector(".error-summary")) requested.focus();
   });

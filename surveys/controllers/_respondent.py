@@ -13,16 +13,24 @@ from litestar.response import Template
 from consult.services import consultations
 from consult.settings import get_settings
 from consult.tables import Consultation
+from surveys import kiosk as kiosk_service
 from surveys import services
 from surveys.drafts import Draft
 from surveys.flow import SurveySpec, kept_values
+from surveys.tables import Channel
 
 # The respondent's part of the session cookie (encrypted, HttpOnly): which consent
-# version they agreed to and which draft code is theirs, per survey. Nothing else
-# of theirs is kept in the browser.
+# version they agreed to and which draft code is theirs, per survey; the hosted
+# session they joined by its code (with its consultation, so that it is never
+# carried into another one). Nothing else of theirs is kept in the browser.
 _CONSENT = "consent"
 _DRAFTS = "drafts"
 _SHOW_CODE = "show_code"
+_JOINED = "joined"
+# A browser a facilitator made a kiosk (a shared tablet) for one of their sessions:
+# the session, its consultation, the facilitator's user id (only their password
+# leaves kiosk mode) and the survey's start. It outlives every respondent on it.
+_KIOSK = "kiosk"
 
 
 def _ttl() -> float:
@@ -57,19 +65,26 @@ RESPONDENT_LOOKUPS = {
 
 
 def respondent_page(
-    name: str, consultation: Consultation, status_code: int = 200, **context: Any
+    name: str,
+    consultation: Consultation,
+    status_code: int = 200,
+    kiosk: KioskPage | None = None,
+    **context: Any,
 ) -> Template:
-    """A respondent's page; a sensitive consultation's pages carry the quick exit."""
+    """A respondent's page; a sensitive consultation's pages carry the quick exit,
+    and a kiosk's pages the kiosk's controls (`kiosk`, from kiosk_page())."""
     quick_exit = f"/c/{consultation.slug}/exit" if consultation.is_sensitive else None
     return Template(
         name,
-        context={"consultation": consultation, "quick_exit": quick_exit, **context},
+        context={"consultation": consultation, "quick_exit": quick_exit, "kiosk": kiosk, **context},
         status_code=status_code,
     )
 
 
-def closed_page(consultation: Consultation, status_code: int = 200) -> Template:
-    return respondent_page("surveys/closed.html", consultation, status_code)
+def closed_page(
+    consultation: Consultation, status_code: int = 200, kiosk: KioskPage | None = None
+) -> Template:
+    return respondent_page("surveys/closed.html", consultation, status_code, kiosk=kiosk)
 
 
 def _part(request: Request[Any, Any, Any], name: str) -> dict[str, Any]:
@@ -160,3 +175,111 @@ def take_code_to_show(request: Request[Any, Any, Any], survey_id: int) -> str | 
     code = draft_code(request, survey_id)
     forget_survey(request, survey_id)
     return code
+
+
+# Joining a hosted session, and the kiosk
+
+
+def join_session(
+    request: Request[Any, Any, Any], session_id: int, consultation_id: int, channel: Channel
+) -> None:
+    """Remember the session this respondent joined by its code (or QR link)."""
+    request.session[_JOINED] = {
+        "session": session_id,
+        "consultation": consultation_id,
+        "channel": channel.value,
+    }
+
+
+@dataclass(frozen=True)
+class KioskState:
+    """What the session cookie holds of a kiosk (see _KIOSK)."""
+
+    session_id: int
+    consultation_id: int
+    user_id: int
+    start_url: str
+
+
+def kiosk_state(request: Request[Any, Any, Any]) -> KioskState | None:
+    raw = request.session.get(_KIOSK)
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return KioskState(
+            int(raw["session"]), int(raw["consultation"]), int(raw["user"]), str(raw["start"])
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def start_kiosk(request: Request[Any, Any, Any], state: KioskState) -> None:
+    """Make this browser a kiosk: everything else in its session goes, the staff
+    member's sign-in first, so that nobody at the tablet can walk into /staff."""
+    request.clear_session()
+    request.set_session(
+        {
+            _KIOSK: {
+                "session": state.session_id,
+                "consultation": state.consultation_id,
+                "user": state.user_id,
+                "start": state.start_url,
+            }
+        }
+    )
+
+
+def draft_codes(request: Request[Any, Any, Any]) -> list[str]:
+    """Every draft code this session holds (one per survey started)."""
+    states = _part(request, _DRAFTS).values()
+    return [state["code"] for state in states if isinstance(state, dict) and "code" in state]
+
+
+def clear_respondent(request: Request[Any, Any, Any]) -> None:
+    """Forget every respondent's trace in this session (consent, drafts, a code to
+    show, a joined session), keeping only the kiosk, if this browser is one."""
+    session = request.session
+    for name in [name for name in session if name != _KIOSK]:
+        del session[name]
+
+
+@dataclass(frozen=True)
+class KioskPage:
+    """A kiosk's controls on a respondent page, and their timings (seconds)."""
+
+    start_url: str
+    idle_seconds: int
+    warning_seconds: int
+    thanks_seconds: int
+    clear_url: str = kiosk_service.CLEAR_PATH
+    exit_url: str = kiosk_service.EXIT_PATH
+
+
+def kiosk_page(request: Request[Any, Any, Any], consultation: Consultation) -> KioskPage | None:
+    """The kiosk's controls when this browser is a kiosk for `consultation`."""
+    state = kiosk_state(request)
+    if state is None or state.consultation_id != consultation.id:
+        return None
+    timings = kiosk_service.timings()
+    return KioskPage(state.start_url, timings.idle, timings.warning, timings.thanks)
+
+
+def hosted_session_of(
+    request: Request[Any, Any, Any], consultation: Consultation
+) -> tuple[int | None, Channel]:
+    """The session a response to `consultation` came through and its channel: the
+    kiosk's (channel kiosk), else the session joined by its code, else none (web).
+    A session joined for another consultation is not carried into this one."""
+    state = kiosk_state(request)
+    if state is not None and state.consultation_id == consultation.id:
+        return state.session_id, Channel.kiosk
+    joined = request.session.get(_JOINED)
+    if isinstance(joined, dict) and joined.get("consultation") == consultation.id:
+        session_id = joined.get("session")
+        try:
+            channel = Channel(joined.get("channel"))
+        except ValueError:
+            channel = Channel.web
+        if isinstance(session_id, int):
+            return session_id, channel
+    return None, Channel.web

@@ -22,6 +22,8 @@ from consult.web import form_lists, form_text, locale_of
 from surveys import drafts, pages, services, submissions
 from surveys.controllers._respondent import (
     RESPONDENT_LOOKUPS,
+    KioskPage,
+    clear_respondent,
     closed_page,
     consent_of,
     draft_code,
@@ -29,7 +31,9 @@ from surveys.controllers._respondent import (
     forget_survey,
     give_consent,
     has_consented,
+    hosted_session_of,
     keep_draft,
+    kiosk_page,
     mark_code_to_show,
     respondent_page,
     take_code_to_show,
@@ -74,6 +78,7 @@ def _page_template(
     return_to: str = "",
     status_code: int = 200,
     holes: dict[str, str] | None = None,
+    kiosk: KioskPage | None = None,
 ) -> Template:
     """A question page; `holes` stands in for the per-visitor parts (pages.py)."""
     number, total = journey.progress(page)
@@ -81,6 +86,7 @@ def _page_template(
         "surveys/page.html",
         consultation,
         status_code,
+        kiosk,
         survey=survey,
         page=page,
         shown=journey.shown_questions(page),
@@ -169,12 +175,14 @@ def _check_template(
     consent_version: int | None,
     key: str,
     status_code: int = 200,
+    kiosk: KioskPage | None = None,
 ) -> Template:
     last = journey.shown_pages[-1] if journey.shown_pages else None
     return respondent_page(
         "surveys/check.html",
         consultation,
         status_code,
+        kiosk,
         survey=survey,
         rows=_check_rows(journey, parsed),
         errors=parsed.errors,
@@ -195,15 +203,24 @@ class RespondController(Controller):
     dependencies = RESPONDENT_LOOKUPS
 
     @get("/", name="consultation")
-    async def landing(self, consultation: Consultation) -> Template:
+    async def landing(
+        self, request: Request[Any, Any, Any], consultation: Consultation
+    ) -> Template | Redirect:
+        kiosk = kiosk_page(request, consultation)
+        if kiosk is not None:
+            # A kiosk stays in its survey: each person starts there.
+            return Redirect(kiosk.start_url, status_code=303)
         surveys = await services.surveys_of(consultation.id, include_retired=False)
         return respondent_page("public/consultation.html", consultation, surveys=surveys)
 
     @get("/surveys/{survey_id:int}", name="respond")
-    async def start(self, consultation: Consultation, survey: SurveySpec) -> Template:
+    async def start(
+        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
+    ) -> Template:
+        kiosk = kiosk_page(request, consultation)
         if not consultation.is_open:
-            return closed_page(consultation)
-        return respondent_page("surveys/start.html", consultation, survey=survey)
+            return closed_page(consultation, kiosk=kiosk)
+        return respondent_page("surveys/start.html", consultation, kiosk=kiosk, survey=survey)
 
     @post("/surveys/{survey_id:int}/start", name="begin")
     async def begin(
@@ -249,9 +266,14 @@ class RespondController(Controller):
             nxt = journey.next_page(page.number)
             return Redirect(page_url(consultation, survey, nxt), status_code=303)
         return_to = RETURN_TO_CHECK if request.query_params.get("return") == RETURN_TO_CHECK else ""
-        if not any(kept_values(question, values) for question in page.questions):
+        kiosk = kiosk_page(request, consultation)
+        if kiosk is None and not any(kept_values(question, values) for question in page.questions):
             return _unanswered_page(request, consultation, survey, journey, page, return_to)
-        return _page_template(consultation, survey, journey, page, values, return_to=return_to)
+        # A kiosk's page (its controls, two forms) is rendered whole, never the
+        # worker's shared copy, which is an ordinary visitor's page.
+        return _page_template(
+            consultation, survey, journey, page, values, return_to=return_to, kiosk=kiosk
+        )
 
     @post("/surveys/{survey_id:int}/pages/{number:int}", name="page_post")
     async def page_post(
@@ -286,6 +308,7 @@ class RespondController(Controller):
                 dict(parsed.errors),
                 return_to,
                 422,
+                kiosk=kiosk_page(request, consultation),
             )
         code = code if draft is not None and code else new_code()
         draft = await drafts.write_page(
@@ -330,6 +353,7 @@ class RespondController(Controller):
             journey.parse_all(),
             consent_of(request, survey),
             new_idempotency_key(),
+            kiosk=kiosk_page(request, consultation),
         )
 
     @post("/surveys/{survey_id:int}/submit", name="submit")
@@ -347,20 +371,32 @@ class RespondController(Controller):
         journey = Journey(survey, form_lists(form))
         parsed = journey.parse_all()
         consent_version = survey.consent_version if survey.needs_consent else None
+        kiosk = kiosk_page(request, consultation)
         if not parsed.is_valid:
-            return _check_template(consultation, survey, journey, parsed, consent_version, key, 422)
+            return _check_template(
+                consultation, survey, journey, parsed, consent_version, key, 422, kiosk
+            )
+        # The session it came through: the kiosk's, or the one joined by its code.
+        hosted_session, channel = hosted_session_of(request, consultation)
         try:
             await submissions.submit(
                 survey,
                 parsed.answers,
                 key,
                 locale_of(request),
+                channel=channel,
                 consent_version=consent_version,
                 draft_code=draft_code(request, survey.id),
+                hosted_session=hosted_session,
             )
         except submissions.ConsultationNotOpen:
-            return closed_page(consultation, 409)
-        forget_survey(request, survey.id)
+            return closed_page(consultation, 409, kiosk)
+        if kiosk is not None:
+            # The next person starts with nothing of this one's (their draft went
+            # in the submission's own transaction).
+            clear_respondent(request)
+        else:
+            forget_survey(request, survey.id)
         return Redirect(f"/c/{consultation.slug}/thanks", status_code=303)
 
     @get("/surveys/{survey_id:int}/saved", name="saved")
@@ -378,5 +414,7 @@ class RespondController(Controller):
         )
 
     @get("/thanks", name="thanks")
-    async def thanks(self, consultation: Consultation) -> Template:
-        return respondent_page("surveys/thanks.html", consultation)
+    async def thanks(self, request: Request[Any, Any, Any], consultation: Consultation) -> Template:
+        return respondent_page(
+            "surveys/thanks.html", consultation, kiosk=kiosk_page(request, consultation)
+        )

@@ -1,5 +1,8 @@
 """Joining a session by its code or QR link, and the shared-tablet (kiosk) mode (web layer)."""
 
-JOIN_CONTROLLERS: tuple[type, ...] = ()
+from surveys.controllers.join._join import JoinController
+from surveys.controllers.join._kiosk import KioskController, KioskStartController
+
+JOIN_CONTROLLERS: tuple[type, ...] = (JoinController, KioskStartController, KioskController)
 
 __all__ = ["JOIN_CONTROLLERS"]

@@ -1,0 +1,133 @@
+"""Counting attempts (join codes tried, a kiosk's password) in fixed windows, in
+the database, so that every app process on every machine counts the same.
+
+A counter's key is a keyed hash (HMAC-SHA256 under a key derived from the secret
+key) of the purpose and what is limited, such as a client's address: the table
+never holds an address, and without the secret key a key cannot be tied to one.
+Each attempt is one atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING,
+on SQLite and PostgreSQL alike): the count goes up before the attempt is judged,
+so a burst of parallel attempts cannot all slip in under the limit, and an attempt
+that turns out not to count (a correct code) is given back afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from consult.database import write_transaction
+from consult.settings import get_settings
+from consult.tables import RateLimit
+
+# Counters whose window ended this long ago are deleted (at most once per window of
+# the global counter, so the table holds about a day of distinct addresses).
+KEEP_FOR = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `limit` attempts per `window` for one purpose and subject."""
+
+    purpose: str
+    limit: int
+    window: timedelta
+
+
+@dataclass(frozen=True)
+class Count:
+    """A counter after an attempt: allowed while within the limit."""
+
+    hits: int
+    limit: int
+    window_ends: datetime
+
+    @property
+    def allowed(self) -> bool:
+        return self.hits <= self.limit
+
+    def retry_after(self, now: datetime | None = None) -> int:
+        """Whole seconds until the window ends (at least 1), for Retry-After."""
+        left = (self.window_ends - (now or _now())).total_seconds()
+        return max(1, math.ceil(left))
+
+
+def _now() -> datetime:
+    # Whole seconds: every stored time then has the same text form on SQLite, so
+    # comparing them as text there orders them as times.
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _hmac_key() -> bytes:
+    return hashlib.sha256(f"rate-limit:{get_settings().secret_key}".encode()).digest()
+
+
+def key_for(purpose: str, subject: str) -> str:
+    """The counter's key: 64 hex digits of HMAC-SHA256(purpose, subject)."""
+    message = f"{purpose}\x00{subject}".encode()
+    return hmac.new(_hmac_key(), message, hashlib.sha256).hexdigest()
+
+
+_TABLE = RateLimit._meta.tablename
+# A new key starts at 1; a key whose window has ended starts a new window at 1;
+# otherwise one more. Every SET expression reads the row as it was (both engines).
+_HIT_SQL = (
+    f"INSERT INTO {_TABLE} (key, window_start, hits) VALUES ({{}}, {{}}, 1) "  # noqa: S608
+    f"ON CONFLICT (key) DO UPDATE SET "
+    f"hits = CASE WHEN {_TABLE}.window_start <= {{}} THEN 1 ELSE {_TABLE}.hits + 1 END, "
+    f"window_start = CASE WHEN {_TABLE}.window_start <= {{}} "
+    f"THEN excluded.window_start ELSE {_TABLE}.window_start END "
+    f"RETURNING hits, window_start"
+)
+_GIVE_BACK_SQL = (
+    f"UPDATE {_TABLE} SET hits = hits - 1 "  # noqa: S608
+    "WHERE key = {} AND hits > 0 AND window_start > {}"
+)
+_PEEK_SQL = f"SELECT hits, window_start FROM {_TABLE} WHERE key = {{}} AND window_start > {{}}"  # noqa: S608
+_FORGET_SQL = f"DELETE FROM {_TABLE} WHERE window_start < {{}}"  # noqa: S608
+
+
+def _as_datetime(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+async def hit(limit: Limit, subject: str) -> Count:
+    """Count one attempt of `subject` (e.g. a client address) against `limit`."""
+    now = _now()
+    key = key_for(limit.purpose, subject)
+    async with write_transaction():
+        rows = await RateLimit.raw(_HIT_SQL, key, now, now - limit.window, now - limit.window)
+    row = rows[0]
+    start = _as_datetime(row["window_start"])
+    return Count(int(row["hits"]), limit.limit, start + limit.window)
+
+
+async def give_back(limit: Limit, subject: str) -> None:
+    """Take back an attempt counted by hit() that turned out not to count."""
+    now = _now()
+    async with write_transaction():
+        await RateLimit.raw(_GIVE_BACK_SQL, key_for(limit.purpose, subject), now - limit.window)
+
+
+async def current(limit: Limit, subject: str) -> Count:
+    """The counter as it stands, without counting an attempt."""
+    now = _now()
+    rows = await RateLimit.raw(_PEEK_SQL, key_for(limit.purpose, subject), now - limit.window)
+    if not rows:
+        return Count(0, limit.limit, now + limit.window)
+    start = _as_datetime(rows[0]["window_start"])
+    return Count(int(rows[0]["hits"]), limit.limit, start + limit.window)
+
+
+async def forget_old(keep_for: timedelta = KEEP_FOR) -> None:
+    """Delete counters whose window started more than `keep_for` ago."""
+    async with write_transaction():
+        await RateLimit.raw(_FORGET_SQL, _now() - keep_for)
+
+
+__all__ = ["KEEP_FOR", "Count", "Limit", "current", "forget_old", "give_back", "hit", "key_for"]
