@@ -135,9 +135,11 @@ def test_a_facilitator_plans_a_session_of_their_organisation(as_facilitator, wor
     assert "The session was created." in page.text
     assert join_codes.display(session.code) in page.text
     assert f"http://127.0.0.1:8000/j/{session.code}" in page.text
-    for link in ("poster", "live", "paper", "paper-survey"):
+    for link in ("poster", "live", "paper-survey"):
         assert f'href="/staff/sessions/{session_id}/{link}"' in page.text
-    assert f'action="/staff/sessions/{session_id}/kiosk"' in page.text
+    # Own phones: no kiosk to start, no paper to enter.
+    assert f"/staff/sessions/{session_id}/kiosk" not in page.text
+    assert f'href="/staff/sessions/{session_id}/paper"' not in page.text
 
     listing = as_facilitator.get("/staff/sessions")
     assert listing.status_code == 200
@@ -226,6 +228,19 @@ def test_changing_a_session_keeps_its_code(as_facilitator, world, run):
         ("Parents",),
         code,
     )
+    page = as_facilitator.get(page).text
+    assert f'action="/staff/sessions/{session_id}/kiosk"' in page
+    assert f'href="/staff/sessions/{session_id}/kiosk"' in page
+    paper = _post(
+        as_facilitator,
+        f"/staff/sessions/{session_id}",
+        f"/staff/sessions/{session_id}",
+        _form(world, title="After", mode="paper"),
+    )
+    assert paper.status_code == 303
+    page = as_facilitator.get(f"/staff/sessions/{session_id}").text
+    assert f'href="/staff/sessions/{session_id}/paper"' in page
+    assert f"/staff/sessions/{session_id}/kiosk" not in page
 
 
 def test_codes_are_unique_and_unambiguous(client, world, run):
