@@ -27,6 +27,8 @@ from consult.tables import (
     HostedSession,
     Organisation,
     OrganisationKind,
+    OrganisationTag,
+    OutreachTarget,
     Role,
     SessionGroup,
     SessionMode,
@@ -409,6 +411,7 @@ async def load_demo() -> str:
         survey = await Survey.select(Survey.id).where(Survey.consultation == existing.id).first()
         organisations = await _demo_organisations()
         await _demo_sessions(existing.id, organisations)
+        await _demo_outreach(existing.id, organisations)
         if survey is not None:
             await _demo_strategy(existing, survey["id"], organisations)
         return _sign_in_text(password)
@@ -437,6 +440,7 @@ async def load_demo() -> str:
     await consultations.set_status(consultation, ConsultationStatus.open)
     organisations = await _demo_organisations()
     await _synthetic_responses(survey_id, await _demo_sessions(consultation.id, organisations))
+    await _demo_outreach(consultation.id, organisations)
     await _demo_analysis(survey_id)
     await _demo_strategy(consultation, survey_id, organisations)
     return _sign_in_text(password)
@@ -450,6 +454,29 @@ DEMO_ORGANISATIONS = (
     ("Polish Saturday School", OrganisationKind.school),
     ("Hlíðar Bakery", OrganisationKind.business),
     ("Welcome Refugees Reykjavik", OrganisationKind.ngo),
+    # In the registry, reaching a group nobody has heard yet, but hosting no session.
+    ("Árbær Senior Citizens' Association", OrganisationKind.cultural),
+)
+# Where each organisation works and whom it reaches: what the outreach view matches
+# against the consultation's targets to suggest who to invite next.
+DEMO_TAGS = {
+    "Breiðholt Youth Centre": (("Breiðholt",), ("Young people 13–17", "Young people 18–25")),
+    "Vesturbær Sports Club": (("Vesturbær",), ("Players and their families", "Young people 13–17")),
+    "Reykjavik Mosque and Cultural Centre": (("Laugardalur",), ("Muslims", "Arabic speakers")),
+    "Polish Saturday School": (("Breiðholt", "Laugardalur"), ("Polish speakers", "Parents")),
+    "Hlíðar Bakery": (("Hlíðar",), ("Local businesses",)),
+    "Welcome Refugees Reykjavik": (("Breiðholt", "Vesturbær"), ("Refugees", "Arabic speakers")),
+    "Árbær Senior Citizens' Association": (("Árbær", "Grafarvogur"), ("Older residents",)),
+}
+# (group, responses wanted): the sessions' groups met or short, and three groups no
+# session has reached yet, so the outreach view shows real gaps.
+DEMO_TARGETS = (
+    ("Young people 13–17", 30),
+    ("Muslims", 40),
+    ("Polish speakers", 40),
+    ("Refugees", 25),
+    ("Older residents", 20),
+    ("Local businesses", 10),
 )
 # Session codes: 10 characters of an alphabet without look-alikes (no 0/O, 1/I/L),
 # drawn from the demo's seed so every machine gets the same, unique codes.
@@ -549,6 +576,34 @@ async def _demo_sessions(consultation_id: int, organisations: dict[str, int]) ->
                 )
             found[mode.value] = row["id"]
     return found
+
+
+async def _demo_outreach(consultation_id: int, organisations: dict[str, int]) -> None:
+    """The organisations' tags and the consultation's outreach targets (each made
+    once: an organisation with tags, or a consultation with targets, is left alone)."""
+    async with write_transaction():
+        tagged = {
+            row["organisation"]
+            for row in await OrganisationTag.select(OrganisationTag.organisation).where(
+                OrganisationTag.organisation.is_in(list(organisations.values()))
+            )
+        }
+        rows = [
+            OrganisationTag(organisation=organisations[name], kind=kind, name=tag)
+            for name, (neighbourhoods, groups) in DEMO_TAGS.items()
+            if organisations[name] not in tagged
+            for kind, tags in (("neighbourhood", neighbourhoods), ("group", groups))
+            for tag in tags
+        ]
+        if rows:
+            await OrganisationTag.insert(*rows)
+        if not await OutreachTarget.exists().where(OutreachTarget.consultation == consultation_id):
+            await OutreachTarget.insert(
+                *[
+                    OutreachTarget(consultation=consultation_id, group_name=group, target=target)
+                    for group, target in DEMO_TARGETS
+                ]
+            )
 
 
 # (label, question key, the options that count)
