@@ -522,3 +522,31 @@ def test_a_facilitator_cannot_print_by_survey(client, site):
         assert client.get(f"/staff/surveys/{site.survey_id}/paper").status_code == 403
     finally:
         client.cookies.clear()
+
+
+def test_the_paper_survey_is_in_the_sessions_language(run, client, site, monkeypatch):
+    from consult import i18n
+    from consult.tables import HostedSession
+
+    # Catalogues are compiled by `make install`; the language need only be known.
+    locale = "is"
+    monkeypatch.setattr(i18n, "available_locales", lambda: ("en", locale))
+    update = HostedSession.update({HostedSession.locale: locale})
+    run(update.where(HostedSession.id == site.session_id).run)
+    client.cookies.clear()
+    sign_in(client, "youth-helper")
+    try:
+        page = client.get(
+            f"/staff/sessions/{site.session_id}/paper-survey",
+            headers={"accept-language": "en"},
+        )
+        assert f'<html lang="{locale}"' in page.text
+        # The survey's own content is printed as stored.
+        assert "Have you seen hate speech?" in page.text
+    finally:
+        client.cookies.clear()
+        run(
+            HostedSession.update({HostedSession.locale: "en"})
+            .where(HostedSession.id == site.session_id)
+            .run
+        )
