@@ -34,6 +34,11 @@ def _secret_key() -> str:
     return os.environ.get("CONSULT_SECRET_KEY") or secret_in_var("secret_key")
 
 
+def _seconds(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    return max(1, int(raw)) if raw.strip().isdigit() else default
+
+
 def _bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:
@@ -89,6 +94,19 @@ class Settings:
     # app process of one site; files are deleted when their job expires).
     job_dir: Path = field(
         default_factory=lambda: Path(os.environ.get("CONSULT_JOB_DIR", str(_var_dir() / "jobs")))
+    )
+    # CONSULT_KIOSK_IDLE_SECONDS: on a shared tablet, seconds without input on a
+    # survey page before "Are you still there?" (WCAG 2.2.1: the person may extend).
+    kiosk_idle_seconds: int = field(
+        default_factory=lambda: _seconds("CONSULT_KIOSK_IDLE_SECONDS", 90)
+    )
+    # CONSULT_KIOSK_WARNING_SECONDS: from that warning until the answers are cleared.
+    kiosk_warning_seconds: int = field(
+        default_factory=lambda: _seconds("CONSULT_KIOSK_WARNING_SECONDS", 30)
+    )
+    # CONSULT_KIOSK_THANKS_SECONDS: the thank-you page before the next person's start.
+    kiosk_thanks_seconds: int = field(
+        default_factory=lambda: _seconds("CONSULT_KIOSK_THANKS_SECONDS", 10)
     )
     # CONSULT_DEBUG: tracebacks in responses; never in production.
     debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))

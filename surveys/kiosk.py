@@ -14,12 +14,11 @@
 - Leaving kiosk mode takes the facilitator's password: 5 wrong ones per kiosk
   user per 10 minutes.
 - The kiosk's timings (idle warning, time to answer it, the thank-you page), from
-  the environment so that tests can shorten them.
+  the settings (CONSULT_KIOSK_*_SECONDS), so that tests can shorten them.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -28,6 +27,7 @@ from piccolo.apps.user.tables import BaseUser
 from consult.database import write_transaction
 from consult.services import rate_limits
 from consult.services.staff import authenticate
+from consult.settings import get_settings
 from consult.tables import SessionMode
 from surveys import drafts
 from surveys.tables import Channel
@@ -63,20 +63,13 @@ class Timings:
     thanks: int
 
 
-def _seconds(name: str, default: int) -> int:
-    raw = os.environ.get(name, "")
-    return max(1, int(raw)) if raw.strip().isdigit() else default
-
-
 def timings() -> Timings:
-    """The kiosk's timings. CONSULT_KIOSK_IDLE_SECONDS (90): no input on a survey
-    page before "Are you still there?"; CONSULT_KIOSK_WARNING_SECONDS (30): from
-    the warning until the answers are cleared; CONSULT_KIOSK_THANKS_SECONDS (10):
-    the thank-you page before the start comes back for the next person."""
+    """The kiosk's timings, from the settings (CONSULT_KIOSK_*_SECONDS)."""
+    settings = get_settings()
     return Timings(
-        idle=_seconds("CONSULT_KIOSK_IDLE_SECONDS", 90),
-        warning=_seconds("CONSULT_KIOSK_WARNING_SECONDS", 30),
-        thanks=_seconds("CONSULT_KIOSK_THANKS_SECONDS", 10),
+        idle=settings.kiosk_idle_seconds,
+        warning=settings.kiosk_warning_seconds,
+        thanks=settings.kiosk_thanks_seconds,
     )
 
 
