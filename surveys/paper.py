@@ -63,6 +63,9 @@ ENTRY_BY_TYPE: Mapping[str, Entry] = {
 # questionnaires are paper; in an assisted session a helper keys in what a person
 # tells them or wrote down with their help.
 ENTRY_CHANNELS: Mapping[str, Channel] = {"paper": Channel.paper, "assisted": Channel.assisted}
+BLANK_QUESTIONNAIRE = N_(
+    "Enter at least one answer from the questionnaire: a blank one is not stored."
+)
 
 
 def entry_of(question: QuestionSpec) -> Entry:
@@ -152,6 +155,10 @@ def parse_entry(survey: SurveySpec, entry: Values) -> ParsedForm:
         for question in shown
         if question.id in code_errors or question.id in parsed.errors
     }
+    if not errors and not parsed.answers and survey.questions:
+        # A blank questionnaire is a slip (Enter pressed too early, an empty sheet),
+        # not a response: storing it would add one to every count and the live total.
+        errors = {survey.questions[0].id: AnswerError(BLANK_QUESTIONNAIRE)}
     values: dict[str, tuple[str, ...]] = {}
     for question in survey.questions:
         values.update(kept_values(question, entry))

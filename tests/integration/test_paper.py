@@ -1,5 +1,6 @@
 """Paper questionnaires: the printable survey, and keying one in on the entry screen
-(stored once, with the session and channel paper, checked as online, blanks allowed)."""
+(stored once, with the session and channel paper, checked as online, blanks allowed
+but not a wholly blank questionnaire)."""
 
 from __future__ import annotations
 
@@ -293,10 +294,13 @@ def test_blanks_are_allowed_even_for_required_questions(run, site, as_facilitato
     assert [a["number"] for a in answers] == [40]
 
 
-def test_an_empty_questionnaire_is_stored_too(run, site, as_facilitator):
+def test_a_blank_questionnaire_is_refused_not_counted(run, site, as_facilitator):
+    """Enter pressed on an empty screen must not add a response to every count."""
     before = len(_responses(run, site))
-    assert _post(as_facilitator, site, {}).status_code == 303
-    assert len(_responses(run, site)) == before + 1
+    sent = _post(as_facilitator, site, {})
+    assert sent.status_code == 422
+    assert "Enter at least one answer from the questionnaire" in sent.text
+    assert len(_responses(run, site)) == before
 
 
 @pytest.mark.parametrize(

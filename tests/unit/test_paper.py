@@ -113,7 +113,7 @@ def test_option_numbers_become_the_options_the_registry_stores():
 
 
 def test_everything_may_be_left_blank_and_a_least_number_is_not_asked_for():
-    assert paper.parse_entry(SURVEY, {}).is_valid
+    assert paper.parse_entry(SURVEY, {"q7": ["7"]}).is_valid
     parsed = paper.parse_entry(SURVEY, {"q1": ["1"], "q2": ["21"], "q6-r61": ["1"]})
     assert parsed.is_valid, parsed.errors
     assert AnswerValue(2, option_id=21) in parsed.answers
@@ -194,3 +194,10 @@ def test_option_numbers_follow_the_order_of_the_options():
     assert [paper.option_number(TRUST, option) for option in TRUST.options] == [1, 2, 3]
     assert paper.code_fields(AGREE) == ("q5-s501", "q5-s502")
     assert paper.code_fields(WHERE) == ()
+
+
+def test_a_wholly_blank_questionnaire_is_refused_on_its_first_question():
+    parsed = paper.parse_entry(SURVEY, {})
+    assert not parsed.is_valid
+    assert list(parsed.errors) == [SURVEY.questions[0].id]
+    assert parsed.errors[SURVEY.questions[0].id].message == paper.BLANK_QUESTIONNAIRE
