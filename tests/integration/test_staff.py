@@ -302,3 +302,24 @@ def test_signing_out_ends_the_session(planner_client):
     assert out.status_code == 303
     again = planner_client.get("/staff", follow_redirects=False)
     assert again.status_code == 303
+
+
+def test_the_dashboard_leads_each_role_to_its_work(client, make_staff):
+    make_staff("dash.planner", "planner")
+    make_staff("dash.facilitator", "facilitator")
+    assert sign_in(client, "dash.planner").status_code == 303
+    page = client.get("/staff").text
+    for href in ('href="/staff/organisations"', 'href="/staff/sessions"'):
+        assert href in page
+    client.cookies.clear()
+    assert sign_in(client, "dash.facilitator").status_code == 303
+    page = client.get("/staff").text
+    assert "Your organisation&#39;s sessions" in page or "Your organisation's sessions" in page
+    assert 'href="/staff/organisations"' not in page
+    client.cookies.clear()
+
+
+def test_a_consultation_links_to_its_strategy_and_outreach_pages(planner_client):
+    page = planner_client.get("/staff/consultations/1").text
+    for path in ("findings", "strategy-areas", "outreach"):
+        assert f'href="/staff/consultations/1/{path}"' in page
