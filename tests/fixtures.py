@@ -143,6 +143,14 @@ def send_survey(
     )
 
 
+def signed_in_as(client: TestClient, username: str | None) -> None:
+    """The client as `username` from now on (None: signed out), with no cookie of
+    whoever it was before."""
+    client.cookies.clear()
+    if username:
+        assert sign_in(client, username).status_code == 303
+
+
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> Any:
     return post_form(
         client, "/staff/login", "/staff/login", {"username": username, "password": password}

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, sign_in
+from tests.fixtures import csrf_token, post_form, signed_in_as
 
 SECRET = re.compile(r'id="api-secret">(consult_[A-Za-z0-9_-]+)<')
 HOSTILE = '<script>alert("x")</script>'
@@ -26,12 +26,6 @@ def staff(make_staff):
         make_staff(name, role)
 
 
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
-
-
 def _rows(run):
     from consult.tables import ApiToken
 
@@ -45,7 +39,7 @@ def _audit(run, action: str):
 
 
 def test_a_token_is_shown_once_and_only_its_hash_is_kept(client, run, staff):
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     made = post_form(client, PAGE, PAGE, {"name": "  Power BI   dashboard "})
     assert made.status_code == 200
     assert made.headers["cache-control"] == "no-store"
@@ -69,7 +63,7 @@ def test_a_token_is_shown_once_and_only_its_hash_is_kept(client, run, staff):
 
 
 def test_a_revoked_token_stops_and_the_page_says_so(client, run, staff):
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     made = post_form(client, PAGE, PAGE, {"name": "Old Excel link"})
     secret = SECRET.search(made.text).group(1)
     (row,) = [r for r in _rows(run) if r["name"] == "Old Excel link"]
@@ -85,13 +79,13 @@ def test_a_revoked_token_stops_and_the_page_says_so(client, run, staff):
     client.cookies.clear()
     answer = client.get("/api/v1/consultations", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status_code == 401
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     assert post_form(client, PAGE, f"{PAGE}/999999/revoke", {}).status_code == 404
     assert post_form(client, PAGE, f"{PAGE}/9223372036854775808/revoke", {}).status_code == 400
 
 
 def test_a_name_is_needed_and_kept_when_refused(client, run, staff):
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     before = len(_rows(run))
     empty = post_form(client, PAGE, PAGE, {"name": "   "})
     assert empty.status_code == 422
@@ -104,7 +98,7 @@ def test_a_name_is_needed_and_kept_when_refused(client, run, staff):
 
 
 def test_names_are_shown_as_text(client, staff):
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     made = post_form(client, PAGE, PAGE, {"name": HOSTILE})
     assert made.status_code == 200
     assert HOSTILE not in made.text
@@ -113,11 +107,11 @@ def test_names_are_shown_as_text(client, staff):
 
 @pytest.mark.parametrize("username", [None, "tok-planner", "tok-facilitator"])
 def test_only_admins_manage_tokens(client, run, staff, username):
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     (row, *_) = _rows(run) or [None]
     form_page = client.get(PAGE).text
     token = csrf_token(form_page)
-    _as(client, username)
+    signed_in_as(client, username)
     before = len(_rows(run))
     seen = client.get(PAGE, follow_redirects=False)
     made = client.post(PAGE, data={"_csrf_token": token, "name": "Sneaky"}, follow_redirects=False)
@@ -138,7 +132,7 @@ def test_only_admins_manage_tokens(client, run, staff, username):
 
 
 def test_a_form_without_its_csrf_token_is_refused(client, run, staff):
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     before = len(_rows(run))
     refused = client.post(PAGE, data={"name": "Forged"}, follow_redirects=False)
     assert refused.status_code == 403
@@ -160,13 +154,13 @@ def test_the_command_line_function_makes_a_working_token(client, run, staff):
     )
     with pytest.raises(api_tokens.TokenNameInvalid):
         run(api_tokens.create_token, "", None)
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     assert "the command line" in client.get(PAGE).text
 
 
 def test_the_admin_finds_the_token_page_from_the_dashboard(client, staff):
-    _as(client, "tok-admin")
+    signed_in_as(client, "tok-admin")
     assert f'href="{PAGE}"' in client.get("/staff").text
-    _as(client, "tok-planner")
+    signed_in_as(client, "tok-planner")
     assert f'href="{PAGE}"' not in client.get("/staff").text
     client.cookies.clear()

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, send_survey, sign_in
+from tests.fixtures import csrf_token, post_form, send_survey, signed_in_as
 
 HOSTILE = '<script>alert("x")</script> <a hx-get="/staff" href="javascript:alert(1)">x</a>'
 ANSWER = "The bus stop at night is scary and nobody helps."
@@ -17,12 +17,6 @@ ANSWER = "The bus stop at night is scary and nobody helps."
 
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
 
 
 def _objects(run, survey) -> dict[str, int]:
@@ -237,7 +231,7 @@ def _finding_form(**values) -> dict:
 
 def test_a_planner_writes_a_finding_and_sees_it_under_its_area(client, run, world):
     survey, objects = world["one"]
-    _as(client, "find-planner")
+    signed_in_as(client, "find-planner")
     base = f"/staff/consultations/{survey.consultation_id}/findings"
     page = client.get(base)
     assert page.status_code == 200
@@ -303,7 +297,7 @@ def test_a_planner_writes_a_finding_and_sees_it_under_its_area(client, run, worl
 
 def test_a_bad_finding_comes_back_with_its_values_and_errors(client, world):
     survey, _ = world["one"]
-    _as(client, "find-planner")
+    signed_in_as(client, "find-planner")
     base = f"/staff/consultations/{survey.consultation_id}/findings"
     refused = post_form(
         client,
@@ -331,7 +325,7 @@ def test_editing_and_deleting_a_finding(client, run, world):
     from analysis.findings import FindingInput
 
     survey, _ = world["one"]
-    _as(client, "find-planner")
+    signed_in_as(client, "find-planner")
     finding_id = run(findings.create_finding, survey.consultation_id, FindingInput(title="Edit me"))
     url = f"/staff/findings/{finding_id}"
     saved = post_form(
@@ -360,7 +354,7 @@ def test_forged_evidence_ids_are_refused_on_the_page(client, run, world):
 
     survey, _ = world["one"]
     other, theirs = world["two"]
-    _as(client, "find-planner")
+    signed_in_as(client, "find-planner")
     finding_id = run(findings.create_finding, survey.consultation_id, FindingInput(title="Mine"))
     url = f"/staff/findings/{finding_id}"
     for data, target in (
@@ -387,7 +381,7 @@ def test_forged_evidence_ids_are_refused_on_the_page(client, run, world):
 
 def test_hostile_text_in_a_finding_is_shown_as_text(client, run, world):
     survey, _ = world["one"]
-    _as(client, "find-planner")
+    signed_in_as(client, "find-planner")
     base = f"/staff/consultations/{survey.consultation_id}/findings"
     created = post_form(
         client,
@@ -407,7 +401,7 @@ def test_hostile_text_in_a_finding_is_shown_as_text(client, run, world):
 
 def test_strategy_areas_are_the_city_s_own_or_the_defaults(client, world):
     survey, _ = world["one"]
-    _as(client, "find-planner")
+    signed_in_as(client, "find-planner")
     url = f"/staff/consultations/{survey.consultation_id}/strategy-areas"
     page = client.get(url)
     assert page.status_code == 200
@@ -463,7 +457,7 @@ def test_who_may_use_the_strategy_pages(client, run, world):
     survey, _ = world["one"]
     run(findings.create_finding, survey.consultation_id, FindingInput(title="Guarded"))
     pages, actions = _routes(world)
-    _as(client, None)
+    signed_in_as(client, None)
     for page in pages:
         response = client.get(page, follow_redirects=False)
         assert response.status_code == 303, page
@@ -473,17 +467,17 @@ def test_who_may_use_the_strategy_pages(client, run, world):
         response = client.post(action, data={"_csrf_token": token, **data})
         assert response.status_code == 401, action
         assert "Sign in to do this." in response.text
-    _as(client, "find-facilitator")
+    signed_in_as(client, "find-facilitator")
     for page in pages:
         assert client.get(page).status_code == 403, page
     token = csrf_token(client.get("/staff").text)
     for action, data in actions:
         assert client.post(action, data={"_csrf_token": token, **data}).status_code == 403, action
-    _as(client, "find-admin")
+    signed_in_as(client, "find-admin")
     for page in pages:
         assert client.get(page).status_code in (200, 404), page
     assert client.get(pages[0]).status_code == 200
-    _as(client, "find-planner")
+    signed_in_as(client, "find-planner")
     assert client.get("/staff/consultations/999999/findings").status_code == 404
     assert client.get("/staff/findings/999999").status_code == 404
     assert client.get("/staff/surveys/999999/indicators").status_code == 404
@@ -493,7 +487,7 @@ def test_a_form_without_its_csrf_token_is_refused(client, run, world):
     from analysis.tables import Quote
     from consult.tables import Finding
 
-    _as(client, "find-planner")
+    signed_in_as(client, "find-planner")
     before = run(Finding.count().run)
     quotes_before = run(Quote.count().run)
     _, actions = _routes(world)

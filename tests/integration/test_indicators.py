@@ -12,7 +12,7 @@ import re
 import pytest
 
 from analysis.intervals import wilson_interval
-from tests.fixtures import post_form, send_survey, sign_in
+from tests.fixtures import post_form, send_survey, signed_in_as
 
 # (feel safe?, scale option index, where?) per respondent. By the scale: the
 # second point has 2 people and the fourth 3 (small groups), the third 12.
@@ -33,12 +33,6 @@ HOSTILE = '<script>alert("x")</script> hx-get="/x" javascript:alert(1)'
 
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +151,7 @@ def _section(page: str, indicator_id: int) -> str:
 
 
 def test_the_page_shows_n_share_and_interval(client, survey, indicators):
-    _as(client, "ind-planner")
+    signed_in_as(client, "ind-planner")
     page = client.get(f"/staff/surveys/{survey.survey_id}/indicators")
     assert page.status_code == 200
     unsafe = _text(_section(page.text, indicators["unsafe"]))
@@ -175,7 +169,7 @@ def test_the_page_shows_n_share_and_interval(client, survey, indicators):
 
 
 def test_a_breakdown_hides_small_groups(client, survey, indicators):
-    _as(client, "ind-planner")
+    signed_in_as(client, "ind-planner")
     by = f"q{survey.question_ids['scale']}"
     page = client.get(f"/staff/surveys/{survey.survey_id}/indicators?by={by}")
     assert page.status_code == 200
@@ -195,7 +189,7 @@ def test_a_breakdown_hides_small_groups(client, survey, indicators):
 
 
 def test_adding_an_indicator_step_by_step(client, run, survey, indicators):
-    _as(client, "ind-planner")
+    signed_in_as(client, "ind-planner")
     base = f"/staff/surveys/{survey.survey_id}/indicators"
     scale = survey.question_ids["scale"]
     first = client.get(base).text

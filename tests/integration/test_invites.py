@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, sign_in
+from tests.fixtures import csrf_token, post_form, sign_in, signed_in_as
 
 LINK = re.compile(r'value="(https?://[^"]+/invite/([A-Za-z0-9_-]+))"')
 GOOD = "a long enough password"
@@ -21,12 +21,6 @@ GOOD = "a long enough password"
 
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +41,7 @@ def organisation(client, run, make_staff):
 
 def _invite(client, organisation_id: int) -> tuple[str, str]:
     """Make an invitation as the planner: (the link's path, its secret)."""
-    _as(client, "invite-planner")
+    signed_in_as(client, "invite-planner")
     page = f"/staff/organisations/{organisation_id}"
     made = post_form(client, page, f"{page}/invites", {})
     assert made.status_code == 200
@@ -99,12 +93,12 @@ def test_an_accepted_invitation_makes_a_bound_facilitator(client, run, organisat
     actions = {row["action"] for row in run(AuditEvent.select(AuditEvent.action).run)}
     assert {"create_invite", "accept_invite"} <= actions
 
-    _as(client, None)
+    signed_in_as(client, None)
     assert sign_in(client, "anna.k", GOOD).status_code == 303
     # A facilitator is kept out of the registry the invitation came from.
     assert client.get("/staff/organisations", follow_redirects=False).status_code == 403
 
-    _as(client, None)
+    signed_in_as(client, None)
     again = client.get(path)
     assert again.status_code == 410
     assert "This invitation has already been used" in _text(again.text)
@@ -142,7 +136,7 @@ def test_an_expired_invitation_says_so(client, run, organisation):
 
 
 def test_an_unknown_invitation_is_not_found(client):
-    _as(client, None)
+    signed_in_as(client, None)
     assert client.get("/invite/not-a-real-secret").status_code == 404
     assert client.get("/invite/" + "x" * 300).status_code == 404
     token = csrf_token(client.get("/staff/login").text)
@@ -196,7 +190,7 @@ def test_a_post_without_csrf_is_refused(client, run, organisation):
     )
     assert sent.status_code == 403
     assert not run(BaseUser.exists().where(BaseUser.username == "no.csrf").run)
-    _as(client, "invite-planner")
+    signed_in_as(client, "invite-planner")
     made = client.post(
         f"/staff/organisations/{organisation}/invites", data={}, follow_redirects=False
     )

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, sign_in
+from tests.fixtures import csrf_token, post_form, signed_in_as
 
 HOSTILE = '<script>alert("x")</script> <a hx-get="/staff">x</a>'
 NEW = "/staff/organisations/new"
@@ -18,12 +18,6 @@ NEW = "/staff/organisations/new"
 
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +56,7 @@ def _tags(run, organisation_id: int) -> list[tuple[str, str]]:
 
 
 def test_a_planner_adds_an_organisation_with_tags_as_rows(staff, run):
-    _as(staff, "org-planner")
+    signed_in_as(staff, "org-planner")
     sent = post_form(staff, NEW, "/staff/organisations", _form())
     assert sent.status_code == 303
     location = sent.headers["location"]
@@ -104,7 +98,7 @@ def test_a_planner_adds_an_organisation_with_tags_as_rows(staff, run):
     ],
 )
 def test_refused_input_comes_back_with_its_values(staff, field, value, message):
-    _as(staff, "org-planner")
+    signed_in_as(staff, "org-planner")
     sent = post_form(
         staff, NEW, "/staff/organisations", _form(**{"name": "Kept name", field: value})
     )
@@ -119,7 +113,7 @@ def test_refused_input_comes_back_with_its_values(staff, field, value, message):
 
 
 def test_hostile_names_stay_text(staff):
-    _as(staff, "org-admin")
+    signed_in_as(staff, "org-admin")
     sent = post_form(staff, NEW, "/staff/organisations", _form(name=HOSTILE, groups=HOSTILE))
     assert sent.status_code == 303
     for url in (sent.headers["location"], "/staff/organisations"):
@@ -139,7 +133,7 @@ def test_facilitators_and_strangers_are_kept_out(staff, run):
         f"/staff/organisations/{organisation_id}",
         f"/staff/organisations/{organisation_id}/edit",
     ]
-    _as(staff, "org-facilitator")
+    signed_in_as(staff, "org-facilitator")
     for url in pages:
         assert staff.get(url, follow_redirects=False).status_code == 403, url
     token = csrf_token(staff.get("/staff").text)
@@ -150,7 +144,7 @@ def test_facilitators_and_strangers_are_kept_out(staff, run):
     ):
         sent = staff.post(url, data={"_csrf_token": token, **_form()}, follow_redirects=False)
         assert sent.status_code == 403, url
-    _as(staff, None)
+    signed_in_as(staff, None)
     for url in pages:
         sent = staff.get(url, follow_redirects=False)
         assert sent.status_code == 303
@@ -158,6 +152,6 @@ def test_facilitators_and_strangers_are_kept_out(staff, run):
 
 
 def test_an_unknown_organisation_is_not_found(staff):
-    _as(staff, "org-planner")
+    signed_in_as(staff, "org-planner")
     assert staff.get("/staff/organisations/999999").status_code == 404
     assert staff.get("/staff/organisations/99999999999").status_code in (400, 404)

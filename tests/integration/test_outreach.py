@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, send_survey, sign_in
+from tests.fixtures import csrf_token, post_form, send_survey, signed_in_as
 
 HOSTILE = '<script>alert(1)</script><b hx-get="/staff">Muslims</b>'
 
@@ -27,12 +27,6 @@ def _table(page: str, caption: str) -> dict[str, str]:
     assert match, caption
     rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td>", match.group(1), re.S)
     return {_text(head): _text(cell) for head, cell in rows}
-
-
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +130,7 @@ def _save_targets(client, url: str, rows: list[tuple[str, str]]):
 
 
 def test_the_numbers_equal_a_hand_count(client, world):
-    _as(client, "outreach-planner")
+    signed_in_as(client, "outreach-planner")
     page = client.get(world["url"])
     assert page.status_code == 200
     assert "Complete responses so far: 15." in _text(page.text)
@@ -162,7 +156,7 @@ def test_the_numbers_equal_a_hand_count(client, world):
 
 
 def test_targets_mark_under_reached_groups_and_who_to_invite(client, world):
-    _as(client, "outreach-planner")
+    signed_in_as(client, "outreach-planner")
     saved = _save_targets(
         client,
         world["url"],
@@ -195,7 +189,7 @@ def test_targets_mark_under_reached_groups_and_who_to_invite(client, world):
 def test_the_targets_form_refuses_bad_rows_and_keeps_them(client, run, world):
     from analysis.outreach import targets
 
-    _as(client, "outreach-planner")
+    signed_in_as(client, "outreach-planner")
     before = run(targets, world["survey"].consultation_id)
     for rows, message in (
         ([("Older residents", "lots")], "Enter a target as a whole number"),
@@ -217,18 +211,18 @@ def test_the_targets_form_refuses_bad_rows_and_keeps_them(client, run, world):
 
 
 def test_planners_only(client, world):
-    _as(client, "outreach-facilitator")
+    signed_in_as(client, "outreach-facilitator")
     assert client.get(world["url"], follow_redirects=False).status_code == 403
     token = csrf_token(client.get("/staff").text)
     sent = client.post(
         f"{world['url']}/targets", data={"_csrf_token": token, "group": "x", "target": "3"}
     )
     assert sent.status_code == 403
-    _as(client, None)
+    signed_in_as(client, None)
     away = client.get(world["url"], follow_redirects=False)
     assert away.status_code == 303
     assert away.headers["location"].startswith("/staff/login")
-    _as(client, "outreach-planner")
+    signed_in_as(client, "outreach-planner")
     assert client.get("/staff/consultations/999999/outreach").status_code == 404
 
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, send_survey, sign_in
+from tests.fixtures import csrf_token, post_form, send_survey, signed_in_as
 
 ANSWERS = (
     "The bus at night is scary, write to anna@example.is about it.",
@@ -19,12 +19,6 @@ ANSWERS = (
 
 def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +100,7 @@ def theme(run, survey) -> int:
 
 
 def test_use_as_a_quote_from_the_review_then_shorten_and_withdraw(client, run, survey, theme):
-    _as(client, "quote-planner")
+    signed_in_as(client, "quote-planner")
     review = f"/staff/surveys/{survey.survey_id}/text/themes/{theme}/review"
     page = client.get(review)
     assert page.status_code == 200
@@ -160,13 +154,13 @@ def test_use_as_a_quote_from_the_review_then_shorten_and_withdraw(client, run, s
 
 
 def test_only_planners_quote(client, survey, theme):
-    _as(client, "quote-facilitator")
+    signed_in_as(client, "quote-facilitator")
     assert client.get(f"/staff/surveys/{survey.survey_id}/text/quotes").status_code == 403
     token = csrf_token(client.get("/staff").text)
     assert client.post("/staff/text-answers/1/quote", data={"_csrf_token": token}).status_code == (
         403
     )
-    _as(client, None)
+    signed_in_as(client, None)
     response = client.get(f"/staff/surveys/{survey.survey_id}/text/quotes", follow_redirects=False)
     assert response.status_code == 303
     assert "/staff/login" in response.headers["location"]

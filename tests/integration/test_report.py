@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.fixtures import sign_in
+from tests.fixtures import signed_in_as
 from tests.integration.test_api import (
     HOSTILE,
     NIGHT,
@@ -34,15 +34,9 @@ def world(client, run, make_survey, make_staff) -> World:
     return built
 
 
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
-
-
 @pytest.fixture(scope="module")
 def report(client, world) -> str:
-    _as(client, world.planner)
+    signed_in_as(client, world.planner)
     page = client.get(f"/staff/surveys/{world.survey.survey_id}/report")
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
@@ -69,7 +63,7 @@ def test_indicators_show_n_share_and_interval(report):
 
 
 def test_each_choice_question_is_drawn_as_on_the_results_page(client, report, world):
-    _as(client, world.planner)
+    signed_in_as(client, world.planner)
     results = page_tables(client.get(f"/staff/surveys/{world.survey.survey_id}/results").text)
     mine = page_tables(report)
     for caption in ("1. Do you feel safe?", "2. Where?", "3. How much do you trust the police?"):
@@ -130,14 +124,14 @@ def test_print_css_is_served_and_drops_navigation(client):
 def test_only_planners_see_the_report(client, world, make_staff, username):
     if username:
         make_staff(username, "facilitator")
-    _as(client, username)
+    signed_in_as(client, username)
     page = client.get(f"/staff/surveys/{world.survey.survey_id}/report", follow_redirects=False)
     assert page.status_code == (303 if username is None else 403)
     client.cookies.clear()
 
 
 def test_an_admin_sees_it_and_an_unknown_survey_is_404(client, world):
-    _as(client, world.admin)
+    signed_in_as(client, world.admin)
     assert client.get(f"/staff/surveys/{world.survey.survey_id}/report").status_code == 200
     assert client.get("/staff/surveys/999999/report").status_code == 404
     # Past PostgreSQL's integer: refused, not an overflow in the query.
@@ -146,7 +140,7 @@ def test_an_admin_sees_it_and_an_unknown_survey_is_404(client, world):
 
 
 def test_an_empty_survey_still_makes_a_report(client, world):
-    _as(client, world.planner)
+    signed_in_as(client, world.planner)
     page = client.get(f"/staff/surveys/{world.draft.survey_id}/report")
     assert page.status_code == 200
     text = text_of(page.text)

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, send_survey, sign_in
+from tests.fixtures import csrf_token, post_form, send_survey, signed_in_as
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 NIGHT = "The bus at night is scary and nobody helps."
@@ -65,12 +65,6 @@ def _tables(page: str) -> dict[str, list[list[str]]]:
     return found
 
 
-def _as(client, username: str | None) -> None:
-    client.cookies.clear()
-    if username:
-        assert sign_in(client, username).status_code == 303
-
-
 @pytest.fixture(scope="module")
 def survey(client, run, make_survey, make_staff):
     from analysis import jobs
@@ -92,7 +86,7 @@ def survey(client, run, make_survey, make_staff):
         ("text-facilitator", "facilitator"),
     ):
         make_staff(name, role)
-    _as(client, "text-planner")
+    signed_in_as(client, "text-planner")
     base = f"/staff/surveys/{survey.survey_id}/text"
     page = client.get(f"{base}/codebook").text
     imported = client.post(
@@ -108,7 +102,7 @@ def survey(client, run, make_survey, make_staff):
 
 @pytest.fixture
 def base(client, survey) -> str:
-    _as(client, "text-planner")
+    signed_in_as(client, "text-planner")
     return f"/staff/surveys/{survey.survey_id}/text"
 
 
@@ -473,7 +467,7 @@ def test_pages_show_redacted_text_and_only_admins_the_original(client, base, run
     for page in ("", "/themes", "/codebook", "/safeguarding"):
         assert "anna@example.is" not in client.get(f"{base}{page}").text
     assert client.get(original).status_code == 403, "a planner does not see originals"
-    _as(client, "text-admin")
+    signed_in_as(client, "text-admin")
     before = run(AuditEvent.count().where(AuditEvent.action == "view_original_text").run)
     page = client.get(original)
     assert page.status_code == 200
@@ -493,21 +487,21 @@ def test_who_may_see_the_text_pages(client, survey, run):
     base = f"/staff/surveys/{survey.survey_id}/text"
     night = _theme_id(run, survey, "night")
     pages = [f"{base}{route}" for route in ROUTES] + [f"{base}/themes/{night}/review"]
-    _as(client, None)
+    signed_in_as(client, None)
     for page in [*pages, "/staff/text-answers/1/original"]:
         response = client.get(page, follow_redirects=False)
         assert response.status_code == 303
         assert "/staff/login" in response.headers["location"]
-    _as(client, "text-facilitator")
+    signed_in_as(client, "text-facilitator")
     for page in [*pages, "/staff/text-answers/1/original"]:
         assert client.get(page).status_code == 403, page
     assert post_form(client, "/staff", f"{base}/codebook/recode", {}).status_code == 403, (
         "nor may a facilitator act"
     )
-    _as(client, "text-admin")
+    signed_in_as(client, "text-admin")
     for page in pages:
         assert client.get(page).status_code == 200, page
-    _as(client, "text-planner")
+    signed_in_as(client, "text-planner")
     assert client.get("/staff/surveys/999999/text").status_code == 404
     other = _theme_id(run, survey, "night")
     assert client.get(f"/staff/surveys/999999/text/themes/{other}/review").status_code == 404
