@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,6 +96,11 @@ class Settings:
     job_dir: Path = field(
         default_factory=lambda: Path(os.environ.get("CONSULT_JOB_DIR", str(_var_dir() / "jobs")))
     )
+    # CONSULT_TIMEZONE: the city's clock, in which staff type and read the times of
+    # sessions (stored in UTC). Reykjavik's clock is UTC all year.
+    timezone: str = field(
+        default_factory=lambda: os.environ.get("CONSULT_TIMEZONE", "Atlantic/Reykjavik")
+    )
     # CONSULT_KIOSK_IDLE_SECONDS: on a shared tablet, seconds without input on a
     # survey page before "Are you still there?" (WCAG 2.2.1: the person may extend).
     kiosk_idle_seconds: int = field(
@@ -110,6 +116,10 @@ class Settings:
     )
     # CONSULT_DEBUG: tracebacks in responses; never in production.
     debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
 
     @property
     def secure_cookies(self) -> bool:

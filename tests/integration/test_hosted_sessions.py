@@ -441,3 +441,28 @@ def test_session_pages_need_signing_in(client, world):
     for path in ("/staff/sessions", "/staff/sessions/new", "/staff/sessions/1/live"):
         response = client.get(path, follow_redirects=False)
         assert response.status_code in (302, 303, 401), path
+
+
+def test_times_are_typed_and_read_on_the_citys_clock(as_facilitator, world, run, monkeypatch):
+    """In Helsinki (UTC+2 in March) a session typed as 17:30 is stored as 15:30 UTC
+    and shows 17:30 again, so it starts and ends when Helsinki's clock says."""
+    from consult.settings import get_settings
+    from consult.tables import HostedSession
+
+    monkeypatch.setenv("CONSULT_TIMEZONE", "Europe/Helsinki")
+    get_settings.cache_clear()
+    try:
+        session_id = _create(as_facilitator, world)
+        stored = run(
+            HostedSession.select(HostedSession.starts_at)
+            .where(HostedSession.id == session_id)
+            .first()
+            .run
+        )
+        assert stored["starts_at"].astimezone(UTC) == datetime(2026, 3, 14, 15, 30, tzinfo=UTC)
+        session = _session(run, session_id)
+        assert session.starts_at.strftime("%H:%M") == "17:30"
+        edit = as_facilitator.get(f"/staff/sessions/{session_id}").text
+        assert 'value="17:30"' in edit
+    finally:
+        get_settings.cache_clear()

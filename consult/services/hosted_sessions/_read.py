@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
@@ -17,6 +18,7 @@ from consult.services.hosted_sessions._model import (
     SessionNotJoinable,
 )
 from consult.services.staff import StaffMember
+from consult.settings import get_settings
 from consult.tables import (
     Consultation,
     ConsultationStatus,
@@ -28,6 +30,15 @@ from consult.tables import (
 from surveys.tables import Response, ResponseStatus, Survey
 
 # Reading
+
+
+def _on_city_clock(moment: datetime | None) -> datetime | None:
+    """A stored time as staff typed it: on the city's clock (CONSULT_TIMEZONE)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite may hand back a naive UTC time
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(get_settings().zone)
 
 
 def _is_planner(member: StaffMember) -> bool:
@@ -85,8 +96,8 @@ async def _views(rows: list[dict[str, Any]]) -> tuple[HostedSessionView, ...]:
             code=row["code"],
             mode=row["mode"],
             locale=row["locale"],
-            starts_at=row["starts_at"],
-            closes_at=row["closes_at"],
+            starts_at=_on_city_clock(row["starts_at"]),
+            closes_at=_on_city_clock(row["closes_at"]),
             place=row["place"],
             groups=tuple(groups.get(row["id"], ())),
             survey_id=surveys.get(row["consultation.id"]),

@@ -21,6 +21,7 @@ from consult.services.hosted_sessions._model import (
 )
 from consult.services.hosted_sessions._read import _is_planner, locales, may_see
 from consult.services.staff import StaffMember
+from consult.settings import get_settings
 from consult.tables import (
     Consultation,
     ConsultationStatus,
@@ -58,8 +59,10 @@ def _time(value: str) -> time | None:
 
 
 def _at(day: date, at: time) -> datetime:
-    # Times are kept as typed, the city's wall clock, and shown back the same way.
-    return datetime.combine(day, at, tzinfo=UTC)
+    """A time typed on the city's clock (CONSULT_TIMEZONE), as an aware datetime: it is
+    stored in UTC and read back on the city's clock (_read), so a session in Helsinki
+    ends when Helsinki's clock says so."""
+    return datetime.combine(day, at, tzinfo=get_settings().zone)
 
 
 def split_groups(text: str) -> tuple[str, ...]:
