@@ -16,6 +16,7 @@ from pathlib import Path
 from analysis import codebooks, coding, findings, indicators, jobs, quotes
 from analysis.findings import EvidenceInput, FindingInput
 from analysis.tables import CodeSource, Coding, TextAnswer, Theme
+from consult import join_codes
 from consult.database import write_transaction
 from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
@@ -260,8 +261,11 @@ def _demo_password() -> str:
 
 
 def _sign_in_text(password: str) -> str:
+    own_phones = [session[2] for session in DEMO_SESSIONS].index(SessionMode.own_phones)
+    code = join_codes.display(_demo_codes()[own_phones])
     return (
         f"Demo consultation: /c/{DEMO_SLUG}\n"
+        f"Join the youth centre's session at /join with the code {code}\n"
         f"Sign in at /staff/login as '{DEMO_PLANNER}' with password '{password}'"
     )
 
@@ -478,10 +482,8 @@ DEMO_TARGETS = (
     ("Older residents", 20),
     ("Local businesses", 10),
 )
-# Session codes: 10 characters of an alphabet without look-alikes (no 0/O, 1/I/L),
-# drawn from the demo's seed so every machine gets the same, unique codes.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 10
+# Session codes as every session gets them (consult.join_codes), drawn from the
+# demo's seed so that every machine gets the same ones.
 # (organisation, title, mode, locale, place, groups it sets out to reach)
 DEMO_SESSIONS = (
     (
@@ -521,7 +523,10 @@ DEMO_SESSIONS = (
 
 def _demo_codes() -> list[str]:
     rng = random.Random(SEED + 2)
-    return ["".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in DEMO_SESSIONS]
+    return [
+        "".join(rng.choice(join_codes.ALPHABET) for _ in range(join_codes.CODE_LENGTH))
+        for _ in DEMO_SESSIONS
+    ]
 
 
 async def _demo_organisations() -> dict[str, int]:
@@ -551,9 +556,13 @@ async def _demo_sessions(consultation_id: int, organisations: dict[str, int]) ->
     async with write_transaction():
         for number, (code, session) in enumerate(zip(_demo_codes(), DEMO_SESSIONS, strict=True)):
             organisation, title, mode, locale, place, groups = session
+            # Found by title: a demo loaded before its codes were drawn from the join
+            # codes' alphabet keeps the codes it printed.
             row = (
                 await HostedSession.select(HostedSession.id)
-                .where(HostedSession.code == code)
+                .where(
+                    (HostedSession.consultation == consultation_id) & (HostedSession.title == title)
+                )
                 .first()
             )
             if row is None:

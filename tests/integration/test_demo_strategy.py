@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import ENGINE, POSTGRES_URL, ROOT
-from tests.fixtures import run_in_fresh_loop, sign_in
+from tests.fixtures import consult_cli, run_in_fresh_loop, sign_in
 
 TABLES = (
     "organisation",
@@ -33,23 +30,9 @@ def _text(fragment: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
-def _database_url() -> str:
-    from piccolo.engine import engine_finder
-
-    return POSTGRES_URL if ENGINE == "postgres" else f"sqlite:///{engine_finder().path}"
-
-
 def _demo() -> str:
-    import os
-
-    done = subprocess.run(
-        [sys.executable, "-m", "consult.cli", "demo"],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": _database_url()},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = consult_cli("demo")
+    assert done.returncode == 0, done.stderr
     return done.stdout
 
 
@@ -138,3 +121,13 @@ def test_the_planner_sees_the_demo_s_findings_indicators_and_quotes(planner):
     quotes = planner.get(f"/staff/surveys/{survey}/text/quotes")
     assert quotes.status_code == 200
     assert "More youth workers in the evenings, especially in Breiðholt." in _text(quotes.text)
+
+
+def test_the_code_the_demo_prints_joins_its_session(loaded, client):
+    """A newcomer can try joining at once: `make run` prints a session's code."""
+    printed = re.search(r"/join with the code ([A-Z0-9-]+)", _demo())
+    assert printed, "the demo says which code to try"
+    client.cookies.clear()
+    joined = client.get(f"/j/{printed.group(1).lower()}", follow_redirects=False)
+    assert joined.status_code == 303
+    assert re.fullmatch(r"/c/reykjavik-needs-assessment/surveys/\d+", joined.headers["location"])
