@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from analysis import crosstabs, export_jobs, services
 from analysis.segments import column_label, column_labels, segment_label
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.services import consultations
 from consult.services.staff import StaffMember
 from consult.tables import Consultation, ConsultationStatus, Role
@@ -30,7 +29,7 @@ async def _survey_and_consultation(survey_id: int) -> tuple[SurveySpec, Consulta
 class ResultsController(Controller):
     path = "/staff/surveys/{survey_id:int}"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/results", name="results")
     async def results(

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
+from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
@@ -53,3 +54,8 @@ def current_member(request: Request[Any, Any, Any]) -> StaffMember:
     if member is None:  # a handler without a guard asked for a member
         raise NotAuthorizedException("sign in")
     return member
+
+
+# A controller's `dependencies`: its handlers may ask for `member`, the signed-in
+# staff member its guard checked.
+MEMBER = {"member": Provide(current_member, sync_to_thread=False)}

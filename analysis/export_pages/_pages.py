@@ -7,13 +7,12 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import File, Redirect, Template
 
 from analysis import export_jobs
 from analysis.export_jobs import KEEP_FOR, ExportFormat, ExportJob
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.services import consultations
 from consult.services.staff import StaffMember
 from consult.tables import JobStatus, Role
@@ -51,7 +50,7 @@ async def _names(job: ExportJob) -> tuple[str, str, int | None]:
 class SurveyExportController(Controller):
     path = "/staff/surveys/{survey_id:int}/exports"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @post("/", name="export_queue")
     async def queue(
@@ -72,7 +71,7 @@ class SurveyExportController(Controller):
 class ExportJobController(Controller):
     path = "/staff/exports/{job_id:int}"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="export_job")
     async def job(

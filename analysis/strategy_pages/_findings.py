@@ -9,7 +9,6 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
@@ -34,7 +33,7 @@ from analysis.strategy_pages._common import (
     int_or_none,
     labels,
 )
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.i18n import N_
 from consult.services.staff import StaffMember
 from consult.tables import Consultation
@@ -162,7 +161,7 @@ class FindingsController(Controller):
 
     path = "/staff/consultations/{consultation_id:int}"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/findings", name="findings")
     async def list_findings(
@@ -260,7 +259,7 @@ class FindingController(Controller):
 
     path = "/staff/findings/{finding_id:int}"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="finding")
     async def edit_form(self, request: Request[Any, Any, Any], finding_id: int) -> Template:

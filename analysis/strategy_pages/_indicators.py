@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
@@ -20,7 +19,7 @@ from analysis.strategy_pages._common import (
     labels,
     survey_and_consultation,
 )
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.i18n import N_
 from consult.web import form_text, translator
 
@@ -89,7 +88,7 @@ async def _page(
 class IndicatorsController(Controller):
     path = "/staff/surveys/{survey_id:int}/indicators"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="indicators")
     async def show(self, request: Request[Any, Any, Any], survey_id: int) -> Template:

@@ -7,14 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from analysis import quotes, text_insights
 from analysis.quotes import QUOTE_MAX, QuoteInvalid
 from analysis.strategy_pages._common import back, labels, survey_and_consultation
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.services.staff import StaffMember
 from consult.web import form_text, translator
 
@@ -76,7 +75,7 @@ class QuotesController(Controller):
 class QuoteController(Controller):
     path = "/staff"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @post("/text-answers/{text_answer_id:int}/quote", name="quote_approve")
     async def approve(

@@ -8,7 +8,6 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
@@ -27,7 +26,7 @@ from analysis.text_pages._common import (
     survey_and_consultation,
     text_url,
 )
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.i18n import N_
 from consult.services import audit
 from consult.services.staff import StaffMember
@@ -99,7 +98,7 @@ async def _page(
 class CodebookController(Controller):
     path = "/staff/surveys/{survey_id:int}/text/codebook"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="text_codebook")
     async def codebook(self, request: Request[Any, Any, Any], survey_id: int) -> Template:

@@ -6,20 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.di import Provide
 from litestar.response import Template
 
 from analysis import crosstabs, text_insights
 from analysis.segments import column_label, column_labels, segment_label
 from analysis.text_pages._common import survey_and_consultation
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.services.staff import StaffMember
 
 
 class TextOverviewController(Controller):
     path = "/staff/surveys/{survey_id:int}/text"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="text_overview")
     async def overview(

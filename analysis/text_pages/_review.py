@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
@@ -22,7 +21,7 @@ from analysis.text_pages._common import (
     text_url,
     wants_partial,
 )
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.services.staff import StaffMember
 from consult.tables import Role
 from consult.web import form_text
@@ -31,7 +30,7 @@ from consult.web import form_text
 class ReviewController(Controller):
     path = "/staff/surveys/{survey_id:int}/text/themes/{theme_id:int}/review"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="text_review")
     async def review(

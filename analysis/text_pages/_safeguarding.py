@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
@@ -21,7 +20,7 @@ from analysis.text_pages._common import (
     survey_and_consultation,
     text_url,
 )
-from consult.auth import current_member, planners, require_role
+from consult.auth import MEMBER, planners, require_role
 from consult.i18n import N_
 from consult.services import audit
 from consult.services.staff import StaffMember
@@ -70,7 +69,7 @@ async def _page(
 class SafeguardingController(Controller):
     path = "/staff/surveys/{survey_id:int}/text/safeguarding"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="text_safeguarding")
     async def flags(
@@ -105,7 +104,7 @@ class SafeguardingController(Controller):
 class OriginalTextController(Controller):
     path = "/staff/text-answers"
     guards = [admins]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/{text_answer_id:int}/original", name="text_original")
     async def original(self, text_answer_id: int, member: StaffMember) -> Template:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
@@ -22,7 +21,7 @@ from analysis.text_pages._common import (
     text_url,
     wants_partial,
 )
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.i18n import N_
 from consult.services.staff import StaffMember
 from consult.web import form_text
@@ -92,7 +91,7 @@ def _card_partial(
 class ThemesController(Controller):
     path = "/staff/surveys/{survey_id:int}/text/themes"
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="text_themes")
     async def themes(self, request: Request[Any, Any, Any], survey_id: int) -> Template:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from consult.auth import SESSION_USER_KEY, any_staff, current_member, planners
+from consult.auth import MEMBER, SESSION_USER_KEY, any_staff, planners
 from consult.i18n import N_
 from consult.services import consultations
 from consult.services.consultations import SLUG_PATTERN, ConsultationInput, SlugTaken
@@ -81,7 +80,7 @@ FIELD_LIMITS = {"title": 200, "city": 100, "run_by": 200, "purpose": 5000, "data
 
 class StaffController(Controller):
     path = "/staff"
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="dashboard", guards=[any_staff])
     async def dashboard(self, member: StaffMember) -> Template:

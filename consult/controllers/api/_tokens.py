@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
-from consult.auth import current_member, require_role
+from consult.auth import MEMBER, require_role
 from consult.i18n import N_
 from consult.services import api_tokens
 from consult.services.api_tokens import NAME_MAX, TokenNameInvalid
@@ -55,7 +54,7 @@ class ApiTokenController(Controller):
     path = TOKENS_URL
     guards = [admins]
     include_in_schema = False
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="api_tokens")
     async def tokens(self, request: Request[Any, Any, Any], done: str | None = None) -> Template:

@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from analysis.strategy_words import KIND_LABELS
-from consult.auth import current_member, planners
+from consult.auth import MEMBER, planners
 from consult.services import invites, organisations
 from consult.services.invites import VALID_FOR
 from consult.services.organisations import LIMITS, MESSAGES, TAGS_MAX, OrganisationView
@@ -67,7 +66,7 @@ async def _values(request: Request[Any, Any, Any]) -> dict[str, str]:
 class OrganisationsController(Controller):
     path = URL
     guards = [planners]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="organisations")
     async def index(self, request: Request[Any, Any, Any]) -> Template:

@@ -7,12 +7,11 @@ from typing import Any
 
 import segno
 from litestar import Controller, Request, get
-from litestar.di import Provide
 from litestar.response import Template
 from markupsafe import Markup, escape
 
 from consult import i18n
-from consult.auth import any_staff, current_member
+from consult.auth import MEMBER, any_staff
 from consult.controllers.sessions._common import (
     SESSIONS_URL,
     join_host,
@@ -56,7 +55,7 @@ class SessionDisplayController(Controller):
 
     path = SESSIONS_URL + "/{session_id:int}"
     guards = [any_staff]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/poster", name="session_poster")
     async def poster(

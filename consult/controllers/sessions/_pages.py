@@ -7,10 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.response import Redirect, Template
 
-from consult.auth import any_staff, current_member
+from consult.auth import MEMBER, any_staff
 from consult.controllers.sessions._common import (
     SESSIONS_URL,
     join_url,
@@ -121,7 +120,7 @@ class SessionsController(Controller):
 
     path = SESSIONS_URL
     guards = [any_staff]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="sessions")
     async def list_sessions(self, request: Request[Any, Any, Any], member: StaffMember) -> Template:

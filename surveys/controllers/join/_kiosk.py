@@ -14,11 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect, Template
 
-from consult.auth import SESSION_USER_KEY, any_staff, current_member
+from consult.auth import MEMBER, SESSION_USER_KEY, any_staff
 from consult.i18n import N_
 from consult.services import hosted_sessions
 from consult.services.hosted_sessions import HostedSessionView
@@ -52,7 +51,7 @@ class KioskStartController(Controller):
 
     path = "/staff/sessions/{session_id:int}/kiosk"
     guards = [any_staff]
-    dependencies = {"member": Provide(current_member, sync_to_thread=False)}
+    dependencies = MEMBER
 
     @get("/", name="kiosk_start_form")
     async def confirm(self, member: StaffMember, session_id: int) -> Template:
