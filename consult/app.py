@@ -6,7 +6,7 @@ import hashlib
 import sys
 from typing import Any
 
-from litestar import Litestar, Response
+from litestar import Litestar, Request, Response
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
@@ -43,6 +43,7 @@ from consult.database import ConsultSQLiteEngine
 from consult.sessions import ChangedOnlySessionBackend
 from consult.settings import Settings, get_settings
 from consult.templating import STATIC_DIR, make_template_engine
+from consult.web import MAX_ID
 from surveys.controllers import (
     LeaveController,
     QuestionController,
@@ -68,6 +69,14 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+async def _refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
+    """An id in the address that no table can hold names nothing: 404, before any
+    handler asks the database (which would fail on it, not miss)."""
+    for value in request.path_params.values():
+        if type(value) is int and not 0 <= value <= MAX_ID:
+            raise NotFoundException()
 
 
 async def _security_headers(response: Response[Any]) -> Response[Any]:
@@ -160,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=openapi_config(),
         # Only the JSON API's router opts back in: pages are not an API.
         include_in_schema=False,
+        before_request=_refuse_impossible_ids,
         after_request=_security_headers,
         # The background workers start once the connections are open and stops before
         # they close.

@@ -1,16 +1,24 @@
-"""Shared pieces of the web layer: the request's language and form helpers."""
+"""Shared pieces of the web layer: the request's language, form helpers, and the
+range of ids an address may name."""
 
 from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request
 from litestar.datastructures import FormMultiDict
+from litestar.params import Parameter
 
 from consult import i18n
 from consult.settings import get_settings
+
+# The largest id either database stores (PostgreSQL's integer): a bigger one in an
+# address names nothing, and asking the database for it would fail, not miss.
+MAX_ID = 2_147_483_647
+# An id in a path, refused with 400 outside 1..MAX_ID (documented in the schema).
+ObjectId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 
 
 def locale_of(request: Request[Any, Any, Any]) -> str:

@@ -3,11 +3,10 @@ council, with print styles (consult/static/print.css) that drop the navigation."
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
 from litestar.response import Template
 
 from analysis import report
@@ -15,10 +14,10 @@ from analysis.segments import CHANNEL_LABELS
 from analysis.strategy_pages._common import labels
 from analysis.strategy_pages._indicators import percent
 from consult.auth import planners
-from consult.web import translator
+from consult.web import ObjectId, translator
 
 # A serial id: a larger number is refused before it reaches (and overflows) a query.
-SurveyId = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
+SurveyId = ObjectId
 
 
 class ReportController(Controller):

@@ -3,7 +3,7 @@ every request, no cookies read or written, `Cache-Control: no-store`."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Router, get
 from litestar.exceptions import NotFoundException, ValidationException
@@ -21,11 +21,12 @@ from analysis.api_views import (
     SurveyThemes,
 )
 from consult.controllers.api._auth import EXCEPTION_HANDLERS, token_required
+from consult.web import ObjectId
 
 API_PREFIX = "/api/v1"
 # Ids are PostgreSQL `serial` (32-bit): a larger number in a path is refused with a
 # 400 before it reaches a query (where it would overflow).
-Id = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
+Id = ObjectId
 BEARER = "bearer"
 _ERRORS = {
     401: ResponseSpec(

@@ -3,11 +3,10 @@ on the page that answers the form) and revoking one."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from consult.auth import MEMBER, require_role
@@ -16,13 +15,13 @@ from consult.services import api_tokens
 from consult.services.api_tokens import NAME_MAX, TokenNameInvalid
 from consult.services.staff import StaffMember
 from consult.tables import Role
-from consult.web import form_text, translator
+from consult.web import ObjectId, form_text, translator
 
 TOKENS_URL = "/staff/api-tokens"
 NAME_MESSAGE = N_("Enter a name of 1 to %(limit)s characters, such as “Power BI dashboard”.")
 admins = require_role(Role.admin)
 # A serial id: a larger number is refused before it reaches (and overflows) a query.
-TokenId = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
+TokenId = ObjectId
 
 
 async def _page(

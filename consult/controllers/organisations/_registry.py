@@ -4,11 +4,10 @@ once, on the reply to the POST that made it)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from analysis.strategy_words import KIND_LABELS
@@ -18,12 +17,12 @@ from consult.services.invites import VALID_FOR
 from consult.services.organisations import LIMITS, MESSAGES, TAGS_MAX, OrganisationView
 from consult.services.staff import StaffMember
 from consult.settings import get_settings
-from consult.web import form_text, translator
+from consult.web import ObjectId, form_text, translator
 
 URL = "/staff/organisations"
 FIELDS = ("name", "kind", "city", "contact", "neighbourhoods", "groups")
 # A serial id: a larger number is refused before it reaches (and overflows) a query.
-OrganisationId = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
+OrganisationId = ObjectId
 
 
 def _words(request: Request[Any, Any, Any], errors: dict[str, str]) -> dict[str, Any]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
 from litestar.response import Redirect, Template
 
 from consult import i18n
@@ -22,12 +21,11 @@ from consult.i18n import N_
 from consult.services import consultations
 from consult.services.hosted_sessions import HostedSessionView, session_for_member
 from consult.tables import Consultation
-from consult.web import form_lists, form_text
+from consult.web import ObjectId, form_lists, form_text
 from surveys import paper, services, submissions
 from surveys.flow import ParsedForm, SurveySpec
 
 # A serial id: a larger number is refused before it reaches (and overflows) a query.
-ObjectId = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
 # A key this screen issued (as "Check your answers" does): 24 random bytes, URL-safe.
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
 # The session cookie's note of the questionnaire just saved, shown once.
