@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import re
 import secrets
@@ -141,6 +142,12 @@ def send_survey(
         },
         follow_redirects=False,
     )
+
+
+def page_text(fragment: str) -> str:
+    """What a person reads in a piece of HTML: tags gone, entities decoded, spaces
+    collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def signed_in_as(client: TestClient, username: str | None) -> None:

@@ -5,14 +5,13 @@ the API alone and pulls nothing from a CDN."""
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.fixtures import send_survey, sign_in
+from tests.fixtures import page_text, send_survey, sign_in
 
 NIGHT = "The bus at night is scary and nobody helps."
 SCHOOL = "Teach children in school what to do about hate."
@@ -28,10 +27,6 @@ ROW = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
 CELL = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.S)
 
 
-def text_of(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
 def page_tables(page: str) -> dict[str, list[list[str]]]:
     """caption (without its note) -> rows of cell texts, for every captioned table."""
     found: dict[str, list[list[str]]] = {}
@@ -39,9 +34,9 @@ def page_tables(page: str) -> dict[str, list[list[str]]]:
         caption = CAPTION.search(body)
         if caption is None:
             continue
-        title = text_of(re.sub(r'<span class="caption-note">.*?</span>', "", caption.group(1)))
+        title = page_text(re.sub(r'<span class="caption-note">.*?</span>', "", caption.group(1)))
         found.setdefault(
-            title, [[text_of(c) for c in CELL.findall(row)] for row in ROW.findall(body)]
+            title, [[page_text(c) for c in CELL.findall(row)] for row in ROW.findall(body)]
         )
     return found
 

@@ -5,12 +5,11 @@ every kind; loading twice changes nothing, and the planner's pages show them."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 
-from tests.fixtures import consult_cli, run_in_fresh_loop, sign_in
+from tests.fixtures import consult_cli, page_text, run_in_fresh_loop, sign_in
 
 TABLES = (
     "organisation",
@@ -24,10 +23,6 @@ TABLES = (
     "finding_evidence",
     "response",
 )
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def _demo() -> str:
@@ -108,19 +103,19 @@ def test_the_planner_sees_the_demo_s_findings_indicators_and_quotes(planner):
     survey = _query("SELECT id FROM survey")[0]["id"]
     findings = planner.get(f"/staff/consultations/{consultation}/findings")
     assert findings.status_code == 200
-    text = _text(findings.text)
+    text = page_text(findings.text)
     assert "Many feel unsafe after dark, most of all at bus stops" in text
     assert "Breiðholt Youth Centre (Youth organisation)" in text
     assert "The indicator Feel unsafe after dark" in text
     indicators = planner.get(f"/staff/surveys/{survey}/indicators")
     assert indicators.status_code == 200
-    assert len(re.findall(r"\d+% \(\d+–\d+%\)", _text(indicators.text))) == 4
-    by_channel = _text(planner.get(f"/staff/surveys/{survey}/indicators?by=channel").text)
+    assert len(re.findall(r"\d+% \(\d+–\d+%\)", page_text(indicators.text))) == 4
+    by_channel = page_text(planner.get(f"/staff/surveys/{survey}/indicators?by=channel").text)
     assert "With a helper" in by_channel
     assert "Paper" in by_channel
     quotes = planner.get(f"/staff/surveys/{survey}/text/quotes")
     assert quotes.status_code == 200
-    assert "More youth workers in the evenings, especially in Breiðholt." in _text(quotes.text)
+    assert "More youth workers in the evenings, especially in Breiðholt." in page_text(quotes.text)
 
 
 def test_the_code_the_demo_prints_joins_its_session(loaded, client):

@@ -4,19 +4,14 @@ consultation's objects refused), and the pages a planner writes them on."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, send_survey, signed_in_as
+from tests.fixtures import csrf_token, page_text, post_form, send_survey, signed_in_as
 
 HOSTILE = '<script>alert("x")</script> <a hx-get="/staff" href="javascript:alert(1)">x</a>'
 ANSWER = "The bus stop at night is scary and nobody helps."
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def _objects(run, survey) -> dict[str, int]:
@@ -254,7 +249,7 @@ def test_a_planner_writes_a_finding_and_sees_it_under_its_area(client, run, worl
     edit_url = created.headers["location"].split("?")[0]
     edit = client.get(created.headers["location"])
     assert edit.status_code == 200
-    assert "Finding saved. Now add the evidence it rests on." in _text(edit.text)
+    assert "Finding saved. Now add the evidence it rests on." in page_text(edit.text)
     for data in (
         {"kind": "question", "question": str(survey.question_ids["single"])},
         {
@@ -270,7 +265,7 @@ def test_a_planner_writes_a_finding_and_sees_it_under_its_area(client, run, worl
         assert added.status_code == 303, data
     listing = client.get(base).text
     section = listing.split('id="area-4"')[1].split("</section>")[0]
-    text = _text(section)
+    text = page_text(section)
     assert "Hate is met online more than anywhere" in text
     assert "High" in text
     assert "In progress" in text
@@ -291,8 +286,8 @@ def test_a_planner_writes_a_finding_and_sees_it_under_its_area(client, run, worl
     assert len(evidence) == 5
     removed = post_form(client, edit_url, f"{edit_url}/evidence/{evidence[0]}/delete", {})
     assert removed.status_code == 303
-    assert "Evidence removed." in _text(client.get(removed.headers["location"]).text)
-    assert "Results of Do you feel safe?" not in _text(client.get(edit_url).text)
+    assert "Evidence removed." in page_text(client.get(removed.headers["location"]).text)
+    assert "Results of Do you feel safe?" not in page_text(client.get(edit_url).text)
 
 
 def test_a_bad_finding_comes_back_with_its_values_and_errors(client, world):
@@ -306,7 +301,7 @@ def test_a_bad_finding_comes_back_with_its_values_and_errors(client, world):
         _finding_form(title="", owner="Youth services", timeline="x" * 121, priority="urgent"),
     )
     assert refused.status_code == 422
-    text = _text(refused.text)
+    text = page_text(refused.text)
     assert "There is a problem" in text
     assert "Enter a title of 1 to 200 characters." in text
     assert "Enter a timeline of up to 120 characters." in text
@@ -335,7 +330,7 @@ def test_editing_and_deleting_a_finding(client, run, world):
         _finding_form(title="Edited", strategy_area="Inclusion and social cohesion"),
     )
     assert saved.status_code == 303
-    assert "Finding saved." in _text(client.get(saved.headers["location"]).text)
+    assert "Finding saved." in page_text(client.get(saved.headers["location"]).text)
     refused = post_form(client, url, url, _finding_form(title="x" * 201))
     assert refused.status_code == 422
     assert "x" * 201 in refused.text, "the value typed is kept"
@@ -344,7 +339,7 @@ def test_editing_and_deleting_a_finding(client, run, world):
     assert deleted.headers["location"].startswith(
         f"/staff/consultations/{survey.consultation_id}/findings"
     )
-    assert "The finding was deleted." in _text(client.get(deleted.headers["location"]).text)
+    assert "The finding was deleted." in page_text(client.get(deleted.headers["location"]).text)
     assert client.get(url).status_code == 404
 
 
@@ -405,11 +400,11 @@ def test_strategy_areas_are_the_city_s_own_or_the_defaults(client, world):
     url = f"/staff/consultations/{survey.consultation_id}/strategy-areas"
     page = client.get(url)
     assert page.status_code == 200
-    assert "these are the defaults" in _text(page.text)
+    assert "these are the defaults" in page_text(page.text)
     saved = post_form(client, url, url, {"areas": "Safety at night\nSchools\n\nsafety at night"})
     assert saved.status_code == 303
-    assert "Strategy areas saved." in _text(client.get(saved.headers["location"]).text)
-    listing = _text(client.get(f"/staff/consultations/{survey.consultation_id}/findings").text)
+    assert "Strategy areas saved." in page_text(client.get(saved.headers["location"]).text)
+    listing = page_text(client.get(f"/staff/consultations/{survey.consultation_id}/findings").text)
     assert "Safety at night" in listing
     assert "Schools" in listing
     # Findings filed under an area the city removed are still listed.
@@ -419,7 +414,7 @@ def test_strategy_areas_are_the_city_s_own_or_the_defaults(client, world):
     assert "There is a problem" in refused.text
     assert "x" * 121 in refused.text
     assert post_form(client, url, url, {"areas": ""}).status_code == 303
-    assert "these are the defaults" in _text(client.get(url).text)
+    assert "these are the defaults" in page_text(client.get(url).text)
 
 
 def _routes(world) -> tuple[list[str], list[tuple[str, dict]]]:

@@ -6,13 +6,12 @@ Answers go in through the survey's submit form, as residents send them."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 
 from analysis.intervals import wilson_interval
-from tests.fixtures import post_form, send_survey, signed_in_as
+from tests.fixtures import page_text, post_form, send_survey, signed_in_as
 
 # (feel safe?, scale option index, where?) per respondent. By the scale: the
 # second point has 2 people and the fourth 3 (small groups), the third 12.
@@ -29,10 +28,6 @@ PEOPLE = (
 FEEL = ("Yes", "No", "Not sure")
 WHERE = ("Online", "Street", "School", "Prefer not to say")
 HOSTILE = '<script>alert("x")</script> hx-get="/x" javascript:alert(1)'
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +149,7 @@ def test_the_page_shows_n_share_and_interval(client, survey, indicators):
     signed_in_as(client, "ind-planner")
     page = client.get(f"/staff/surveys/{survey.survey_id}/indicators")
     assert page.status_code == 200
-    unsafe = _text(_section(page.text, indicators["unsafe"]))
+    unsafe = page_text(_section(page.text, indicators["unsafe"]))
     low, high = wilson_interval(11, 27)
     assert f"Answered 27 Share (95% interval) 41% ({round(low * 100)}–{round(high * 100)}%)" in (
         unsafe
@@ -162,7 +157,7 @@ def test_the_page_shows_n_share_and_interval(client, survey, indicators):
     assert "41% (25–59%)" in unsafe
     assert "41% of the 27 people who answered chose one of the counted answers." in unsafe
     assert "between 25% and 59%" in unsafe
-    seen = _text(_section(page.text, indicators["seen"]))
+    seen = page_text(_section(page.text, indicators["seen"]))
     assert "Answered 21" in seen
     assert "71% (50–86%)" in seen, "15 of 21"
     assert "“Online”, “Street”" in seen
@@ -175,7 +170,7 @@ def test_a_breakdown_hides_small_groups(client, survey, indicators):
     assert page.status_code == 200
     unsafe = _section(page.text, indicators["unsafe"])
     rows = {
-        _text(cells[0]): [_text(cell) for cell in cells[1:]]
+        page_text(cells[0]): [page_text(cell) for cell in cells[1:]]
         for cells in (
             re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
             for row in re.findall(r"<tr>(.*?)</tr>", unsafe, re.S)
@@ -210,7 +205,7 @@ def test_adding_an_indicator_step_by_step(client, run, survey, indicators):
     )
     assert refused.status_code == 422
     assert "There is a problem" in refused.text
-    assert "Choose the answers that count: at least one, and not all of them." in _text(
+    assert "Choose the answers that count: at least one, and not all of them." in page_text(
         refused.text
     )
     assert 'value="Trust the police"' in refused.text
@@ -231,12 +226,12 @@ def test_adding_an_indicator_step_by_step(client, run, survey, indicators):
     )
     assert added.status_code == 303
     page = client.get(added.headers["location"]).text
-    assert "Indicator added." in _text(page)
+    assert "Indicator added." in page_text(page)
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
     new_id = int(re.findall(r'action="/staff/indicators/(\d+)/delete"', page)[-1])
-    assert "Answered 27" in _text(_section(page, new_id))
+    assert "Answered 27" in page_text(_section(page, new_id))
     deleted = post_form(client, base, f"/staff/indicators/{new_id}/delete", {})
     assert deleted.status_code == 303
-    assert "Indicator deleted." in _text(client.get(deleted.headers["location"]).text)
+    assert "Indicator deleted." in page_text(client.get(deleted.headers["location"]).text)
     assert post_form(client, base, f"/staff/indicators/{new_id}/delete", {}).status_code == 404

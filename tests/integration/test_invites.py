@@ -13,14 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, sign_in, signed_in_as
+from tests.fixtures import csrf_token, page_text, post_form, sign_in, signed_in_as
 
 LINK = re.compile(r'value="(https?://[^"]+/invite/([A-Za-z0-9_-]+))"')
 GOOD = "a long enough password"
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +43,7 @@ def _invite(client, organisation_id: int) -> tuple[str, str]:
     assert made.status_code == 200
     match = LINK.search(made.text)
     assert match, "the reply shows the link"
-    assert "it is shown only once" in _text(made.text)
+    assert "it is shown only once" in page_text(made.text)
     assert match.group(2) not in client.get(page).text, "shown once: never again"
     client.cookies.clear()
     return f"/invite/{match.group(2)}", match.group(2)
@@ -74,7 +70,7 @@ def test_an_accepted_invitation_makes_a_bound_facilitator(client, run, organisat
 
     form = client.get(path)
     assert form.status_code == 200
-    assert "Join Polish Saturday School as a facilitator" in _text(form.text)
+    assert "Join Polish Saturday School as a facilitator" in page_text(form.text)
     accepted = _accept(client, path)
     assert accepted.status_code == 303
     assert accepted.headers["location"] == "/staff"
@@ -101,7 +97,7 @@ def test_an_accepted_invitation_makes_a_bound_facilitator(client, run, organisat
     signed_in_as(client, None)
     again = client.get(path)
     assert again.status_code == 410
-    assert "This invitation has already been used" in _text(again.text)
+    assert "This invitation has already been used" in page_text(again.text)
     token = csrf_token(client.get("/staff/login").text)
     second = client.post(
         path,
@@ -109,7 +105,7 @@ def test_an_accepted_invitation_makes_a_bound_facilitator(client, run, organisat
         follow_redirects=False,
     )
     assert second.status_code == 410
-    assert "This invitation has already been used" in _text(second.text)
+    assert "This invitation has already been used" in page_text(second.text)
     assert not run(BaseUser.exists().where(BaseUser.username == "someone.else").run)
 
 
@@ -125,7 +121,7 @@ def test_an_expired_invitation_says_so(client, run, organisation):
     )
     shown = client.get(path)
     assert shown.status_code == 410
-    assert "This invitation has expired; ask the city for a new one" in _text(shown.text)
+    assert "This invitation has expired; ask the city for a new one" in page_text(shown.text)
     token = csrf_token(client.get("/staff/login").text)
     sent = client.post(
         path,
@@ -165,7 +161,7 @@ def test_a_poor_choice_is_refused_with_the_username_kept(
     path, secret = _invite(client, organisation)
     sent = _accept(client, path, **fields)
     assert sent.status_code == 422
-    text = _text(sent.text)
+    text = page_text(sent.text)
     assert text.startswith("Error:")
     assert message in text
     username = fields.get("username", "anna.k")

@@ -5,19 +5,14 @@ hostile names stay text, and facilitators and strangers are kept out."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, signed_in_as
+from tests.fixtures import csrf_token, page_text, post_form, signed_in_as
 
 HOSTILE = '<script>alert("x")</script> <a hx-get="/staff">x</a>'
 NEW = "/staff/organisations/new"
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +62,10 @@ def test_a_planner_adds_an_organisation_with_tags_as_rows(staff, run):
         ("group", "young people"),
         ("group", "Polish speakers"),
     ]
-    page = _text(staff.get(location).text)
+    page = page_text(staff.get(location).text)
     assert "Organisation added." in page
     assert "Youth organisation" in page
-    listing = _text(staff.get("/staff/organisations").text)
+    listing = page_text(staff.get("/staff/organisations").text)
     assert "Breiðholt Youth Club" in listing
     assert "Polish speakers" in listing
 
@@ -82,7 +77,7 @@ def test_a_planner_adds_an_organisation_with_tags_as_rows(staff, run):
     )
     assert edited.status_code == 303
     assert _tags(run, organisation_id) == [("group", "older residents")]
-    assert "Breiðholt Youth Centre" in _text(staff.get(edited.headers["location"]).text)
+    assert "Breiðholt Youth Centre" in page_text(staff.get(edited.headers["location"]).text)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +98,7 @@ def test_refused_input_comes_back_with_its_values(staff, field, value, message):
         staff, NEW, "/staff/organisations", _form(**{"name": "Kept name", field: value})
     )
     assert sent.status_code == 422
-    page = _text(sent.text)
+    page = page_text(sent.text)
     assert page.startswith("Error:") or "There is a problem" in page
     assert message in page
     kept = value if field == "name" else "Kept name"

@@ -12,13 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, send_survey, signed_in_as
+from tests.fixtures import csrf_token, page_text, post_form, send_survey, signed_in_as
 
 HOSTILE = '<script>alert(1)</script><b hx-get="/staff">Muslims</b>'
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def _table(page: str, caption: str) -> dict[str, str]:
@@ -26,7 +22,7 @@ def _table(page: str, caption: str) -> dict[str, str]:
     match = re.search(rf"<caption[^>]*>{re.escape(caption)}</caption>(.*?)</table>", page, re.S)
     assert match, caption
     rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th><td>(.*?)</td>", match.group(1), re.S)
-    return {_text(head): _text(cell) for head, cell in rows}
+    return {page_text(head): page_text(cell) for head, cell in rows}
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +129,7 @@ def test_the_numbers_equal_a_hand_count(client, world):
     signed_in_as(client, "outreach-planner")
     page = client.get(world["url"])
     assert page.status_code == 200
-    assert "Complete responses so far: 15." in _text(page.text)
+    assert "Complete responses so far: 15." in page_text(page.text)
     # Public 6, youth club 7, mosque 2 (below 5: not shown, and so the public
     # link's 6 too, or 15 - 7 - 6 would give it away).
     assert _table(page.text, "By organisation") == {
@@ -164,17 +160,17 @@ def test_targets_mark_under_reached_groups_and_who_to_invite(client, world):
     )
     assert saved.status_code == 303
     page = client.get(saved.headers["location"])
-    text = _text(page.text)
+    text = page_text(page.text)
     assert "Targets saved." in text
     groups = re.search(r'id="groups-caption".*?</table>', page.text, re.S).group(0)
     rows = {
-        _text(head): _text(rest)
+        page_text(head): page_text(rest)
         for head, rest in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', groups, re.S)
     }
     assert rows["young people"] == "7 5 Target met"
     assert rows["Muslims"] == "not shown 10 Under-reached"
     assert rows["Refugees"] == "0 8 Under-reached"
-    invite = _text(re.search(r'id="invite-heading".*?</section>', page.text, re.S).group(0))
+    invite = page_text(re.search(r'id="invite-heading".*?</section>', page.text, re.S).group(0))
     assert "Under-reached: Muslims" in invite
     assert "Mosque (Religious community) – already hosts a session" in invite
     assert "Under-reached: Refugees" in invite
@@ -199,8 +195,8 @@ def test_the_targets_form_refuses_bad_rows_and_keeps_them(client, run, world):
     ):
         sent = _save_targets(client, world["url"], rows)
         assert sent.status_code == 422, rows
-        assert _text(sent.text).startswith("Error:")
-        assert message in _text(sent.text)
+        assert page_text(sent.text).startswith("Error:")
+        assert message in page_text(sent.text)
         assert f'value="{html.escape(rows[-1][1])}"' in sent.text
     assert run(targets, world["survey"].consultation_id) == before
     cleared = _save_targets(client, world["url"], [("", "")])

@@ -4,21 +4,16 @@ withdraws it, and only quotes of complete responses are read."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, send_survey, signed_in_as
+from tests.fixtures import csrf_token, page_text, post_form, send_survey, signed_in_as
 
 ANSWERS = (
     "The bus at night is scary, write to anna@example.is about it.",
     "Teach children in school what to do about hate.",
 )
-
-
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +105,7 @@ def test_use_as_a_quote_from_the_review_then_shorten_and_withdraw(client, run, s
     assert done.status_code == 303
     assert done.headers["location"].startswith(f"{review}?quoted=")
     after = client.get(done.headers["location"]).text
-    assert "Approved as a quote." in _text(after)
+    assert "Approved as a quote." in page_text(after)
     assert len(re.findall(r'action="/staff/text-answers/\d+/quote"', after)) == 1
     # Somewhere else as `next` is not followed.
     elsewhere = post_form(client, review, actions[1][0], {"next": "https://example.com/"})
@@ -122,7 +117,7 @@ def test_use_as_a_quote_from_the_review_then_shorten_and_withdraw(client, run, s
     quotes_page = f"/staff/surveys/{survey.survey_id}/text/quotes"
     page = client.get(quotes_page)
     assert page.status_code == 200
-    text = _text(page.text)
+    text = page_text(page.text)
     assert "The bus at night is scary" in text
     assert "Teach children in school" in text
     assert "anna@example.is" not in page.text, "only redacted text"
@@ -140,14 +135,14 @@ def test_use_as_a_quote_from_the_review_then_shorten_and_withdraw(client, run, s
     )
     assert saved.status_code == 303
     page = client.get(saved.headers["location"]).text
-    assert "Quote saved." in _text(page)
+    assert "Quote saved." in page_text(page)
     assert "anna@example.is" not in page
     assert "<script>alert" not in page
     assert "&lt;script&gt;" in page
     withdrawn = post_form(client, quotes_page, f"/staff/quotes/{quote_id}/delete", {})
     assert withdrawn.status_code == 303
     page = client.get(withdrawn.headers["location"]).text
-    assert "Quote withdrawn." in _text(page)
+    assert "Quote withdrawn." in page_text(page)
     assert f'action="/staff/quotes/{quote_id}"' not in page
     assert post_form(client, quotes_page, f"/staff/quotes/{quote_id}/delete", {}).status_code == 404
     assert post_form(client, quotes_page, "/staff/text-answers/999999/quote", {}).status_code == 404

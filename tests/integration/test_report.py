@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.fixtures import signed_in_as
+from tests.fixtures import page_text, signed_in_as
 from tests.integration.test_api import (
     HOSTILE,
     NIGHT,
@@ -17,7 +17,6 @@ from tests.integration.test_api import (
     World,
     build_world,
     page_tables,
-    text_of,
 )
 
 
@@ -44,7 +43,7 @@ def report(client, world) -> str:
 
 
 def test_the_cover_says_what_where_how_many_and_the_rule(report):
-    text = text_of(report)
+    text = page_text(report)
     assert "Summary report" in text
     assert "Reykjavik" in text
     assert "Safety survey" in text
@@ -84,7 +83,7 @@ def test_themes_with_counts_and_only_shown_themes_quotes(report):
 
 
 def test_findings_by_strategy_area_with_action_owner_timeline_partners(report):
-    text = text_of(report)
+    text = page_text(report)
     assert "Prevention and early intervention" in text
     assert "Proposed action: Safer night buses" in text
     assert "Owner Strætó and the youth services" in text
@@ -143,7 +142,7 @@ def test_an_empty_survey_still_makes_a_report(client, world):
     signed_in_as(client, world.planner)
     page = client.get(f"/staff/surveys/{world.draft.survey_id}/report")
     assert page.status_code == 200
-    text = text_of(page.text)
+    text = page_text(page.text)
     assert "No indicators have been set for this survey." in text
     assert "No findings yet." in text
     assert "No responses yet" in text

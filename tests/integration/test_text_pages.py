@@ -8,14 +8,13 @@ the codebook is imported through its page, as a planner would."""
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 import re
 
 import pytest
 
-from tests.fixtures import csrf_token, post_form, send_survey, signed_in_as
+from tests.fixtures import csrf_token, page_text, post_form, send_survey, signed_in_as
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 NIGHT = "The bus at night is scary and nobody helps."
@@ -50,17 +49,13 @@ ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 CELL = re.compile(r"<t[hd][^>]*>(.*?)</t[hd]>", re.S)
 
 
-def _text(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
 def _tables(page: str) -> dict[str, list[list[str]]]:
     """caption -> rows of cell texts (the first question's tables win)."""
     found: dict[str, list[list[str]]] = {}
     for body in TABLE.findall(page):
-        caption = _text(CAPTION.search(body).group(1))
+        caption = page_text(CAPTION.search(body).group(1))
         found.setdefault(
-            caption, [[_text(c) for c in CELL.findall(row)] for row in ROW.findall(body)]
+            caption, [[page_text(c) for c in CELL.findall(row)] for row in ROW.findall(body)]
         )
     return found
 
@@ -140,7 +135,7 @@ def _add_suggestion(run, survey, key: str, label: str) -> int:
 def test_the_overview_counts_languages_sentiment_and_themes(client, base):
     page = client.get(base)
     assert page.status_code == 200
-    text = _text(page.text)
+    text = page_text(page.text)
     tables = _tables(page.text)
     languages = {row[0]: row[1:] for row in tables["Languages"][1:]}
     assert languages["English"][0] not in ("not shown", "")
@@ -170,7 +165,7 @@ def test_themes_by_group_hide_the_small_group(client, base, survey):
     assert by_theme["Schools"].count("not shown") == 2, "and one more, or 7 - 5 gives it away"
     assert "not shown" in by_theme["Online hate"]
     # Quotes are the whole question's, the same with a breakdown as without.
-    assert _text(page.text).count(SCHOOL) == _text(client.get(base).text).count(SCHOOL) == 1
+    assert page_text(page.text).count(SCHOOL) == page_text(client.get(base).text).count(SCHOOL) == 1
     # One group only (every answer came from the web): the big theme shows.
     channel = _tables(client.get(f"{base}?by=channel").text)["Themes by group"]
     assert channel[0] == ["Theme", "Own device"]
@@ -218,23 +213,23 @@ def test_suggested_themes_accept_rename_merge_and_discard(client, base, run, sur
     done = post_form(client, themes, f"{themes}/{accept}/accept", {})
     assert done.status_code == 303
     shown = client.get(done.headers["location"]).text
-    assert "“Dark streets” is now in the codebook." in _text(shown)
-    assert "Dark streets" in _text(client.get(f"{base}/codebook").text)
+    assert "“Dark streets” is now in the codebook." in page_text(shown)
+    assert "Dark streets" in page_text(client.get(f"{base}/codebook").text)
 
     done = post_form(client, themes, f"{themes}/{rename}/rename", {"label": "Lighting"})
-    assert "Renamed to “Lighting”." in _text(client.get(done.headers["location"]).text)
+    assert "Renamed to “Lighting”." in page_text(client.get(done.headers["location"]).text)
 
     night = _theme_id(run, survey, "night")
     done = post_form(client, themes, f"{themes}/{merge}/merge", {"into": str(night)})
     assert done.status_code == 303
     after = client.get(done.headers["location"]).text
-    assert "Merged into “Unsafe at night”." in _text(after)
-    assert "Night buses" not in _text(after)
-    codebook = _text(client.get(f"{base}/codebook").text)
+    assert "Merged into “Unsafe at night”." in page_text(after)
+    assert "Night buses" not in page_text(after)
+    codebook = page_text(client.get(f"{base}/codebook").text)
     assert "dark" in codebook, "the suggestion's keywords joined the theme"
 
     done = post_form(client, themes, f"{themes}/{discard}/discard", {})
-    assert "“Noise” was discarded." in _text(client.get(done.headers["location"]).text)
+    assert "“Noise” was discarded." in page_text(client.get(done.headers["location"]).text)
     # An htmx request gets the theme's block alone, with the outcome to focus.
     other = _add_suggestion(run, survey, "htmx-one", "Parks")
     html_page = client.get(themes).text
@@ -253,14 +248,14 @@ def test_rename_refuses_an_empty_label_and_keeps_the_page(client, base, run, sur
     theme = _add_suggestion(run, survey, "empty-label", "Keep me")
     response = post_form(client, f"{base}/themes", f"{base}/themes/{theme}/rename", {"label": ""})
     assert response.status_code == 422
-    assert "Enter a label of 1 to 120 characters." in _text(response.text)
+    assert "Enter a label of 1 to 120 characters." in page_text(response.text)
     assert "There is a problem" in response.text
 
 
 def test_suggest_again_finds_themes(client, base):
     done = post_form(client, f"{base}/themes", f"{base}/themes/suggest", {})
     assert done.status_code == 303
-    page = _text(client.get(done.headers["location"]).text)
+    page = page_text(client.get(done.headers["location"]).text)
     assert re.search(r"\d+ themes? suggested\.", page)
 
 
@@ -312,7 +307,7 @@ def test_a_bad_codebook_file_says_where_and_stores_nothing(client, base, run, su
     )
     assert response.status_code == 422
     assert "There is a problem" in response.text
-    assert "themes[1].keywords[0]" in _text(response.text)
+    assert "themes[1].keywords[0]" in page_text(response.text)
     assert '<a href="#import-codebook">' in response.text
     assert run(Theme.count().where(Theme.survey == survey.survey_id).run) == before
     empty = client.post(
@@ -350,7 +345,7 @@ def test_editing_a_theme_checks_its_fields(client, base, run, survey):
         {"label": "", "description": "", "keywords": "school"},
     )
     assert response.status_code == 422
-    assert "Enter a label of 1 to 120 characters." in _text(response.text)
+    assert "Enter a label of 1 to 120 characters." in page_text(response.text)
     saved = post_form(
         client,
         f"{base}/codebook",
@@ -358,7 +353,7 @@ def test_editing_a_theme_checks_its_fields(client, base, run, survey):
         {"label": "Schools and teaching", "description": "", "keywords": "school, teach*"},
     )
     assert saved.status_code == 303
-    assert "“Schools and teaching” saved." in _text(client.get(saved.headers["location"]).text)
+    assert "“Schools and teaching” saved." in page_text(client.get(saved.headers["location"]).text)
 
 
 def test_reviewing_a_theme_answer_by_answer(client, base, run, survey):
@@ -369,14 +364,14 @@ def test_reviewing_a_theme_answer_by_answer(client, base, run, survey):
     page = client.get(review)
     assert page.status_code == 200
     assert "Why this suggestion" in page.text
-    assert "keyword" in _text(page.text), "the coder's reasons are shown"
+    assert "keyword" in page_text(page.text), "the coder's reasons are shown"
     codes = re.findall(rf'action="{re.escape(review)}/(\d+)"', page.text)
     assert len(codes) >= 2
     first, second = int(codes[0]), int(codes[1])
     done = post_form(client, review, f"{review}/{first}", {"decision": "yes"})
     assert done.status_code == 303
     after = client.get(done.headers["location"]).text
-    assert "Saved: this theme." in _text(after)
+    assert "Saved: this theme." in page_text(after)
     assert f'id="answer-{first}"' not in after, "a reviewed answer leaves the list"
     # With htmx, the row alone comes back, the "No" button pressed.
     row = client.post(
@@ -436,9 +431,9 @@ def test_safeguarding_flags_are_followed_up_and_audited(client, base, run):
         {"note": f"Passed to the police liaison. {HOSTILE}"},
     )
     assert done.status_code == 303
-    assert "Marked as followed up." in _text(client.get(done.headers["location"]).text)
+    assert "Marked as followed up." in page_text(client.get(done.headers["location"]).text)
     every = client.get(f"{base}/safeguarding?all=1").text
-    assert "Passed to the police liaison." in _text(every)
+    assert "Passed to the police liaison." in page_text(every)
     assert "<script>alert" not in every
     flag = run(SafeguardingFlag.select().where(SafeguardingFlag.id == flag_id).first().run)
     assert flag["reviewed"]
