@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from typing import Any
 
 from litestar import Litestar, Request, Response
 from litestar.config.compression import CompressionConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import (
     HTTPException,
@@ -18,7 +16,6 @@ from litestar.exceptions import (
 )
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.session import SessionMiddleware
-from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from piccolo.engine import engine_finder
@@ -40,7 +37,7 @@ from consult.controllers.public import PublicController
 from consult.controllers.sessions import SESSION_CONTROLLERS
 from consult.controllers.staff import SignInController, StaffController
 from consult.database import ConsultSQLiteEngine
-from consult.sessions import ChangedOnlySessionBackend
+from consult.sessions import ChangedOnlySessionBackend, csrf_config, session_config
 from consult.settings import Settings, get_settings
 from consult.templating import STATIC_DIR, make_template_engine
 from consult.web import MAX_ID
@@ -115,22 +112,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     text_worker = text_job_worker()
     job_worker = export_worker()
-    session = CookieBackendConfig(
-        # AES-GCM needs a 32-byte key; derive it so one secret serves every purpose.
-        secret=hashlib.sha256(f"session:{settings.secret_key}".encode()).digest(),
-        key="consult_session",
-        httponly=True,
-        samesite="lax",
-        secure=settings.secure_cookies,
-        max_age=8 * 60 * 60,
-    )
-    csrf = CSRFConfig(
-        secret=hashlib.sha256(f"csrf:{settings.secret_key}".encode()).hexdigest(),
-        cookie_name="consult_csrf",
-        cookie_secure=settings.secure_cookies,
-        cookie_httponly=True,
-        cookie_samesite="lax",
-    )
+    session = session_config(settings)
+    csrf = csrf_config(settings)
     return Litestar(
         route_handlers=[
             healthz,

@@ -11,6 +11,7 @@ from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from consult import ownership
 from consult.services import staff as staff_service
 from consult.services.staff import StaffMember
 from consult.tables import Role
@@ -40,6 +41,7 @@ def require_role(*roles: Role) -> Guard:
             raise NotAuthorizedException("sign in")
         if member.role not in roles:
             raise PermissionDeniedException("role")
+        await ownership.check(connection, member)
 
     return guard
 

@@ -66,7 +66,7 @@ def _createuser(args: argparse.Namespace) -> None:
     password = os.environ.get("CONSULT_NEW_PASSWORD") or getpass.getpass("Password: ")
     if len(password) < 10:
         sys.exit("Choose a password of at least 10 characters.")
-    asyncio.run(create_user(args.username, password, Role(args.role)))
+    asyncio.run(create_user(args.username, password, Role(args.role), city=args.city))
     print(f"Created {args.role} {args.username}.")
 
 
@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> None:
     user = commands.add_parser("createuser", help="create a staff user")
     user.add_argument("username")
     user.add_argument("--role", choices=["admin", "planner", "facilitator"], default="planner")
+    user.add_argument("--city", default="", help="the city whose consultations a planner works on")
     _add_text_commands(commands)
     _add_export_command(commands)
     _add_token_command(commands)

@@ -9,12 +9,19 @@ last change, not the last request: a copied cookie does not live for ever.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import msgspec
+from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
-from litestar.middleware.session.client_side import ClientSideSessionBackend
+from litestar.middleware.session.client_side import (
+    ClientSideSessionBackend,
+    CookieBackendConfig,
+)
 from litestar.types import Empty, Message, ScopeSession
+
+from consult.settings import Settings
 
 _LOADED = "consult.session_loaded"
 
@@ -42,3 +49,25 @@ class ChangedOnlySessionBackend(ClientSideSessionBackend):
         ):
             return  # unchanged: the browser's cookie is still right
         await super().store_in_message(scope_session, message, connection)
+
+
+def session_config(settings: Settings) -> CookieBackendConfig:
+    return CookieBackendConfig(
+        # AES-GCM needs a 32-byte key; derive it so one secret serves every purpose.
+        secret=hashlib.sha256(f"session:{settings.secret_key}".encode()).digest(),
+        key="consult_session",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=8 * 60 * 60,
+    )
+
+
+def csrf_config(settings: Settings) -> CSRFConfig:
+    return CSRFConfig(
+        secret=hashlib.sha256(f"csrf:{settings.secret_key}".encode()).hexdigest(),
+        cookie_name="consult_csrf",
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+    )

@@ -79,11 +79,22 @@ class Role(enum.StrEnum):
 
 
 class Staff(Table):
-    """A staff user's role; a facilitator is bound to one organisation."""
+    """A staff user's role; a facilitator is bound to one organisation, a planner to
+    one city's team (an admin, with no city, sees every city)."""
 
     user = ForeignKey(references=BaseUser, unique=True, null=False, on_delete=OnDelete.cascade)
     role = Varchar(length=16, choices=Role)
     organisation = ForeignKey(references=Organisation, null=True, on_delete=OnDelete.restrict)
+    # The city whose consultations a planner works on ("" for an admin: every city).
+    city = Varchar(length=100, default="")
+    # Raised to sign every session of this user out at once (sign-out, a new password,
+    # a new role): a session cookie names the generation it was issued under.
+    session_generation = Integer(default=0)
+    # A second factor (TOTP, RFC 6238) for admins and planners who turn it on: the
+    # secret, encrypted under a key derived from the secret key ("" when off), and the
+    # last time step used, so that one code cannot be replayed.
+    totp_secret = Varchar(length=300, default="")
+    totp_last_step = Integer(default=0)
 
 
 class ConsultationStatus(enum.StrEnum):
@@ -280,6 +291,8 @@ class ApiToken(Table):
     created_by = ForeignKey(references=BaseUser, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+    # The city whose consultations the token reads ("" for an admin's: every city).
+    city = Varchar(length=100, default="")
 
 
 class JobStatus(enum.StrEnum):

@@ -12,6 +12,7 @@ from surveys.tables import (
     Response,
     ResumeDraft,
     Statement,
+    SubmissionTrace,
     Survey,
     Tally,
 )
@@ -33,6 +34,7 @@ APP_CONFIG = AppConfig(
         ResumeDraft,
         Tally,
         PendingText,
+        SubmissionTrace,
     ],
     migration_dependencies=["consult.piccolo_app"],
     commands=[],

@@ -128,6 +128,28 @@ class Response(Table):
     hosted_session = ForeignKey(
         references=HostedSession, null=True, default=None, on_delete=OnDelete.set_null, index=True
     )
+    # Why a response waits for a planner's review instead of counting (status
+    # quarantined): comma-separated reasons such as "honeypot,too_fast" ("" if none).
+    flags = Varchar(length=200, default="")
+    # A digest of the response's free text, normalised (case, spaces, punctuation),
+    # so that a burst of near-identical texts can be found without keeping the text
+    # twice; "" when it has none.
+    text_digest = Varchar(length=32, default="", index=True)
+    # SHA-256 of the withdrawal code a respondent may take after submitting, with
+    # which they can later delete this response (None: no code was taken).
+    withdrawal_hash = Varchar(length=64, null=True, default=None, index=True)
+
+
+class SubmissionTrace(Table):
+    """That a browser or an address submitted to a survey, as a keyed hash under a
+    key that changes every day, so that a second submission can be flagged; never
+    the address or the browser's id itself. Deleted after seven days."""
+
+    survey = ForeignKey(references=Survey, null=False, on_delete=OnDelete.cascade)
+    # "address" or "browser".
+    kind = Varchar(length=16)
+    key = Varchar(length=64, index=True)
+    created_at = Timestamptz(index=True)
 
 
 class Answer(Table):

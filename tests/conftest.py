@@ -2,12 +2,15 @@
 
 The environment is set here, before any consult module is imported, because the
 settings and Piccolo's engine are read at import time. CONSULT_TEST_ENGINE picks the
-database: `sqlite` (default) or `postgres` (CONSULT_TEST_POSTGRES_URL).
+database: `sqlite` (default) or `postgres` (CONSULT_TEST_POSTGRES_URL). On
+PostgreSQL the run creates a database of its own on that server and drops it at the
+end, so two checkouts testing against one server never wipe each other's data.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -17,9 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 _WORK = Path(tempfile.mkdtemp(prefix="consult-tests-"))
 ENGINE = os.environ.get("CONSULT_TEST_ENGINE", "sqlite")
-POSTGRES_URL = os.environ.get("CONSULT_TEST_POSTGRES_URL", "")
-if ENGINE == "postgres" and not POSTGRES_URL:
+POSTGRES_SERVER_URL = os.environ.get("CONSULT_TEST_POSTGRES_URL", "")
+if ENGINE == "postgres" and not POSTGRES_SERVER_URL:
     raise SystemExit("CONSULT_TEST_ENGINE=postgres needs CONSULT_TEST_POSTGRES_URL")
+# The run's own database, named per run: pid and a random suffix.
+RUN_DATABASE = f"consult_test_{os.getpid()}_{secrets.token_hex(3)}"
+POSTGRES_URL = (
+    POSTGRES_SERVER_URL.rsplit("/", 1)[0] + "/" + RUN_DATABASE if POSTGRES_SERVER_URL else ""
+)
 
 TEMPLATE_DB = _WORK / "migrated.sqlite3"
 os.environ.update(
@@ -45,28 +53,32 @@ def _migrate(database_url: str) -> None:
     )
 
 
-def _reset_postgres_schema() -> None:
+def _on_postgres_server(statement: str) -> None:
+    """Run one statement on the server's own database (CREATE/DROP DATABASE)."""
     import asyncio
 
     import asyncpg
 
-    async def reset() -> None:
-        connection = await asyncpg.connect(POSTGRES_URL)
+    async def run() -> None:
+        connection = await asyncpg.connect(POSTGRES_SERVER_URL)
         try:
-            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            await connection.execute(statement)
         finally:
             await connection.close()
 
-    asyncio.run(reset())
+    asyncio.run(run())
 
 
 def pytest_sessionstart(session) -> None:
     if ENGINE == "postgres":
-        _reset_postgres_schema()
+        _on_postgres_server(f'CREATE DATABASE "{RUN_DATABASE}"')
     _migrate(os.environ["DATABASE_URL"])
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
+    if ENGINE == "postgres":
+        # FORCE: a live server a failed test left behind must not keep the database.
+        _on_postgres_server(f'DROP DATABASE IF EXISTS "{RUN_DATABASE}" WITH (FORCE)')
     shutil.rmtree(_WORK, ignore_errors=True)
 
 

@@ -18,6 +18,8 @@ class StaffMember:
     username: str
     role: Role
     organisation_id: int | None
+    # A planner's city ("" for an admin, who sees every city).
+    city: str = ""
 
 
 async def authenticate(username: str, password: str) -> int | None:
@@ -28,7 +30,12 @@ async def authenticate(username: str, password: str) -> int | None:
 async def member(user_id: int) -> StaffMember | None:
     row = (
         await Staff.select(
-            Staff.user.id, Staff.user.username, Staff.user.active, Staff.role, Staff.organisation
+            Staff.user.id,
+            Staff.user.username,
+            Staff.user.active,
+            Staff.role,
+            Staff.organisation,
+            Staff.city,
         )
         .where(Staff.user == user_id)
         .first()
@@ -40,11 +47,16 @@ async def member(user_id: int) -> StaffMember | None:
         username=row["user.username"],
         role=Role(row["role"]),
         organisation_id=row["organisation"],
+        city=row["city"],
     )
 
 
 async def create_user(
-    username: str, password: str, role: Role, organisation_id: int | None = None
+    username: str,
+    password: str,
+    role: Role,
+    organisation_id: int | None = None,
+    city: str = "",
 ) -> int:
     """Create a staff user (or give an existing one a new password and role)."""
     existing = await BaseUser.objects().where(BaseUser.username == username).first()
@@ -62,5 +74,7 @@ async def create_user(
         await BaseUser.update_password(user=user.id, password=password)
     async with write_transaction():
         await Staff.delete().where(Staff.user == user.id)
-        await Staff.insert(Staff(user=user.id, role=role.value, organisation=organisation_id))
+        await Staff.insert(
+            Staff(user=user.id, role=role.value, organisation=organisation_id, city=city)
+        )
     return user.id
