@@ -26,17 +26,21 @@ from analysis.export_jobs import export_worker
 from analysis.export_pages import EXPORT_CONTROLLERS
 from analysis.jobs import text_worker as text_job_worker
 from analysis.outreach_pages import OUTREACH_CONTROLLERS
+from analysis.quarantine_pages import QUARANTINE_CONTROLLERS
 from analysis.report_pages import REPORT_CONTROLLERS
 from analysis.strategy_pages import STRATEGY_CONTROLLERS
 from analysis.text_pages import TEXT_CONTROLLERS
 from consult import errors
+from consult.controllers.account import ACCOUNT_CONTROLLERS
 from consult.controllers.api import API_CONTROLLERS, openapi_config
 from consult.controllers.health import healthz
 from consult.controllers.organisations import ORGANISATION_CONTROLLERS
+from consult.controllers.privacy import PRIVACY_CONTROLLERS
 from consult.controllers.public import PublicController
 from consult.controllers.sessions import SESSION_CONTROLLERS
 from consult.controllers.staff import SignInController, StaffController
 from consult.database import ConsultSQLiteEngine
+from consult.retention import purge_worker
 from consult.sessions import ChangedOnlySessionBackend, csrf_config, session_config
 from consult.settings import Settings, get_settings
 from consult.templating import STATIC_DIR, make_template_engine
@@ -112,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     text_worker = text_job_worker()
     job_worker = export_worker()
+    purger = purge_worker()
     session = session_config(settings)
     csrf = csrf_config(settings)
     return Litestar(
@@ -135,6 +140,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *JOIN_CONTROLLERS,
             *PAPER_CONTROLLERS,
             *OUTREACH_CONTROLLERS,
+            *ACCOUNT_CONTROLLERS,
+            *PRIVACY_CONTROLLERS,
+            *QUARANTINE_CONTROLLERS,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], cache_control=STATIC_CACHE
             ),
@@ -160,8 +168,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             _open_connections,
             *([text_worker.start] if settings.text_worker else []),
             *([job_worker.start] if settings.job_worker else []),
+            *([purger.start] if purger else []),
         ],
-        on_shutdown=[text_worker.stop, job_worker.stop, _close_connections],
+        on_shutdown=[
+            text_worker.stop,
+            job_worker.stop,
+            *([purger.stop] if purger else []),
+            _close_connections,
+        ],
         exception_handlers={
             NotAuthorizedException: errors.not_signed_in,
             PermissionDeniedException: errors.forbidden,
