@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from litestar import Litestar, Request, Response
+from litestar import Litestar, Request
 from litestar.config.compression import CompressionConfig
-from litestar.datastructures import CacheControlHeader
+from litestar.datastructures import CacheControlHeader, MutableScopeHeaders
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -18,6 +18,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.middleware.session import SessionMiddleware
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 
@@ -80,14 +81,35 @@ async def _refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
             raise NotFoundException()
 
 
-async def _security_headers(response: Response[Any]) -> Response[Any]:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    # Pages hold a resident's answers or a planner's data: no browser or proxy
-    # keeps a copy (Back after the quick exit then has nothing to show). Static
-    # files set their own long-lived header.
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
+# Served over https only (Settings.secure_cookies): a browser then refuses plain http
+# to this host for a year, so no one on a café's network can strip the https.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def security_headers_hook(settings: Settings) -> BeforeMessageSendHookHandler:
+    """The hook that puts SECURITY_HEADERS (and HSTS over https) on every response.
+
+    A `before_send` hook sees the start of every response the app sends, error pages
+    and redirects included: exception handlers bypass `after_request`, so a 404, a
+    405 or a 500 went out without them.
+    """
+    extra = {"Strict-Transport-Security": HSTS} if settings.secure_cookies else {}
+    headers = {**SECURITY_HEADERS, **extra}
+
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        sent = MutableScopeHeaders.from_message(message)
+        for name, value in headers.items():
+            if name not in sent:
+                sent[name] = value
+        # Pages hold a resident's answers or a planner's data: no browser or proxy
+        # keeps a copy (Back after the quick exit then has nothing to show). Static
+        # files set their own long-lived header.
+        if "Cache-Control" not in sent:
+            sent["Cache-Control"] = "no-store"
+
+    return add_headers
 
 
 async def _open_connections() -> None:
@@ -161,7 +183,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Only the JSON API's router opts back in: pages are not an API.
         include_in_schema=False,
         before_request=_refuse_impossible_ids,
-        after_request=_security_headers,
+        before_send=[security_headers_hook(settings)],
         # The background workers start once the connections are open and stops before
         # they close.
         on_startup=[
