@@ -8,13 +8,29 @@ INSTALLED := $(VENV)/.installed
 PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/test
 export PICCOLO_CONF := consult.piccolo_conf
 
-.PHONY: install run migrate demo test test-sqlite test-postgres browser-deps bench lint format messages translations clean
+.PHONY: install lock run migrate demo test test-sqlite test-postgres browser-deps bench lint format messages translations clean
 
-$(INSTALLED): pyproject.toml
+# Every package, down to the last dependency, comes from requirements.lock, each
+# with its hashes: an unchanged commit installs the same code on every machine.
+# `make lock` regenerates the lock after a change to pyproject.toml.
+$(INSTALLED): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(INSTALLED)
+
+## lock: resolve pyproject.toml (with the test extra and the build backend) into
+## requirements.lock, hashed, for every platform; `make lock UPGRADE=1` takes the
+## newest releases the ranges allow, `make lock UPGRADE=name` only that package's
+UV_VERSION := 0.13.9
+SETUPTOOLS_VERSION := 84.2.1
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	echo "setuptools==$(SETUPTOOLS_VERSION)" | $(BIN)/uv pip compile pyproject.toml - \
+		--extra test --generate-hashes --universal --python-version 3.11 --quiet \
+		$(if $(filter 1,$(UPGRADE)),--upgrade,$(if $(UPGRADE),--upgrade-package $(UPGRADE))) \
+		--custom-compile-command "make lock" -o requirements.lock
 
 ## install: the app and its test tools into .venv, and the compiled translations
 install: $(INSTALLED) translations
