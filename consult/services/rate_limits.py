@@ -2,8 +2,11 @@
 the database, so that every app process on every machine counts the same.
 
 A counter's key is a keyed hash (HMAC-SHA256 under a key derived from the secret
-key) of the purpose and what is limited, such as a client's address: the table
-never holds an address, and without the secret key a key cannot be tied to one.
+key and the day's UTC date) of the purpose and what is limited, such as a client's
+address: the table never holds an address, without the secret key a key cannot be
+tied to one, and yesterday's keys cannot be linked to today's even with it (the
+day's key is never stored). The price: a window that spans midnight UTC starts
+again at midnight, which lets one subject at most one extra window's attempts a day.
 Each attempt is one atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING,
 on SQLite and PostgreSQL alike): the count goes up before the attempt is judged,
 so a burst of parallel attempts cannot all slip in under the limit, and an attempt
@@ -15,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from consult.database import write_transaction
 from consult.settings import get_settings
@@ -60,23 +64,28 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def _hmac_key() -> bytes:
-    return hashlib.sha256(f"rate-limit:{get_settings().secret_key}".encode()).digest()
+def _hmac_key(day: date) -> bytes:
+    """The day's key: derived from the secret key and the UTC date, never stored."""
+    secret = get_settings().secret_key
+    return hashlib.sha256(f"rate-limit:{day.isoformat()}:{secret}".encode()).digest()
 
 
-def key_for(purpose: str, subject: str) -> str:
-    """The counter's key: 64 hex digits of HMAC-SHA256(purpose, subject)."""
+def key_for(purpose: str, subject: str, day: date | None = None) -> str:
+    """The counter's key: 64 hex digits of HMAC-SHA256(purpose, subject) under the
+    key of `day` (today, UTC, unless given)."""
     message = f"{purpose}\x00{subject}".encode()
-    return hmac.new(_hmac_key(), message, hashlib.sha256).hexdigest()
+    key = _hmac_key(day or datetime.now(UTC).date())
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 _TABLE = RateLimit._meta.tablename
-# A new key starts at 1; a key whose window has ended starts a new window at 1;
-# otherwise one more. Every SET expression reads the row as it was (both engines).
+# A new key starts at n; a key whose window has ended starts a new window at n;
+# otherwise n more. Every SET expression reads the row as it was (both engines).
 _HIT_SQL = (
-    f"INSERT INTO {_TABLE} (key, window_start, hits) VALUES ({{}}, {{}}, 1) "  # noqa: S608
+    f"INSERT INTO {_TABLE} (key, window_start, hits) VALUES ({{}}, {{}}, {{}}) "  # noqa: S608
     f"ON CONFLICT (key) DO UPDATE SET "
-    f"hits = CASE WHEN {_TABLE}.window_start <= {{}} THEN 1 ELSE {_TABLE}.hits + 1 END, "
+    f"hits = CASE WHEN {_TABLE}.window_start <= {{}} THEN excluded.hits "
+    f"ELSE {_TABLE}.hits + excluded.hits END, "
     f"window_start = CASE WHEN {_TABLE}.window_start <= {{}} "
     f"THEN excluded.window_start ELSE {_TABLE}.window_start END "
     f"RETURNING hits, window_start"
@@ -98,13 +107,32 @@ def _as_datetime(value: object) -> datetime:
 
 async def hit(limit: Limit, subject: str) -> Count:
     """Count one attempt of `subject` (e.g. a client address) against `limit`."""
-    now = _now()
-    key = key_for(limit.purpose, subject)
     async with write_transaction():
-        rows = await RateLimit.raw(_HIT_SQL, key, now, now - limit.window, now - limit.window)
-    row = rows[0]
-    start = _as_datetime(row["window_start"])
-    return Count(int(row["hits"]), limit.limit, start + limit.window)
+        counts = await hit_within(limit, [subject])
+    return counts[0]
+
+
+async def hit_within(limit: Limit, subjects: Sequence[str]) -> list[Count]:
+    """Count one attempt for each of `subjects` (one may come several times), in
+    order, inside a write transaction the caller holds; one Count per subject, as
+    if each had been counted alone in turn.
+
+    One upsert per distinct key, in key order: two transactions counting the same
+    keys lock their rows in the same order and cannot deadlock on PostgreSQL.
+    """
+    now = _now()
+    keys = [key_for(limit.purpose, subject) for subject in subjects]
+    totals: dict[str, tuple[int, datetime]] = {}
+    for key in sorted(set(keys)):
+        n = keys.count(key)
+        rows = await RateLimit.raw(_HIT_SQL, key, now, n, now - limit.window, now - limit.window)
+        totals[key] = (int(rows[0]["hits"]) - n, _as_datetime(rows[0]["window_start"]))
+    counts = []
+    for key in keys:
+        before, start = totals[key]
+        totals[key] = (before + 1, start)
+        counts.append(Count(before + 1, limit.limit, start + limit.window))
+    return counts
 
 
 async def give_back(limit: Limit, subject: str) -> None:
@@ -130,4 +158,14 @@ async def forget_old(keep_for: timedelta = KEEP_FOR) -> None:
         await RateLimit.raw(_FORGET_SQL, _now() - keep_for)
 
 
-__all__ = ["KEEP_FOR", "Count", "Limit", "current", "forget_old", "give_back", "hit", "key_for"]
+__all__ = [
+    "KEEP_FOR",
+    "Count",
+    "Limit",
+    "current",
+    "forget_old",
+    "give_back",
+    "hit",
+    "hit_within",
+    "key_for",
+]
