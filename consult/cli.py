@@ -1,4 +1,5 @@
-"""The `consult` command: serve, migrate, demo, purge, createuser, analyse, text, export, token."""
+"""The `consult` command: serve, migrate, demo, purge, backup, createuser, analyse, text,
+export, token."""
 
 from __future__ import annotations
 
@@ -54,18 +55,42 @@ def _demo() -> None:
 
 
 def _purge() -> None:
-    from surveys.drafts import purge_expired
+    """Delete responses past their consultation's retention date and expired drafts,
+    and say what went (see consult/services/purge.py for what remains)."""
+    from consult.services import purge
 
-    print(f"Deleted {asyncio.run(purge_expired())} expired drafts.")
+    print(asyncio.run(purge.purge()).summary())
+
+
+def _backup(args: argparse.Namespace) -> None:
+    from consult.backup import BackupRefused, backup
+
+    try:
+        written = backup(args.out)
+    except BackupRefused as refused:
+        print(f"consult backup: {refused}", file=sys.stderr)
+        sys.exit(2)
+    print(f"Wrote a consistent copy of the database to {args.out} ({written:,} bytes).")
 
 
 def _createuser(args: argparse.Namespace) -> None:
+    from consult import i18n
+    from consult.services import passwords
     from consult.services.staff import create_user
+    from consult.settings import get_settings
     from consult.tables import Role
 
+    if args.role == Role.planner.value and not args.city.strip():
+        # A planner without a city reaches no consultation at all (only an admin
+        # sees every city): refuse rather than make an account that sees nothing.
+        sys.exit("A planner works on one city's consultations: give it with --city CITY.")
     password = os.environ.get("CONSULT_NEW_PASSWORD") or getpass.getpass("Password: ")
-    if len(password) < 10:
-        sys.exit("Choose a password of at least 10 characters.")
+    # The same policy as every other place a password is set, said in the site's
+    # language; checked before the database is touched.
+    refused = passwords.problem(password, args.username)
+    if refused is not None:
+        _ = i18n.translations(get_settings().default_locale).gettext
+        sys.exit(_(passwords.MESSAGES[refused]) % passwords.limits())
     asyncio.run(create_user(args.username, password, Role(args.role), city=args.city))
     print(f"Created {args.role} {args.username}.")
 
@@ -259,8 +284,14 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply the committed database migrations")
     commands.add_parser("demo", help="load the Reykjavik demo consultation (once)")
     commands.add_parser(
-        "purge", help="delete expired drafts of unfinished answers (run daily, e.g. from cron)"
+        "purge",
+        help="delete responses past their consultation's retention date and expired drafts"
+        " (the app also does this once a day)",
     )
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the SQLite database, even while the app runs"
+    )
+    backup.add_argument("out", type=Path, metavar="OUT", help="the new file (never overwritten)")
     commands.add_parser(
         "analyse",
         help="analyse the text answers waiting for it, then stop (the app does this in"
@@ -282,6 +313,8 @@ def main(argv: list[str] | None = None) -> None:
         _demo()
     elif args.command == "purge":
         _purge()
+    elif args.command == "backup":
+        _backup(args)
     elif args.command == "analyse":
         _analyse()
     elif args.command == "createuser":

@@ -19,7 +19,7 @@ from litestar.response import Redirect, Response, Template
 
 from consult.auth import current_member, planners
 from consult.i18n import N_
-from consult.services import audit, consultations
+from consult.services import audit, consultations, purge
 from consult.services.staff import StaffMember
 from consult.tables import Consultation
 from consult.web import form_text
@@ -120,6 +120,22 @@ class SurveyBuilderController(Controller):
             )
         await consultations.set_safety(consultation, bool(form.get("sensitive")), exit_url)
         return back_to_builder(consultation, "safety")
+
+    @post("/retention", name="consultation_retention")
+    async def retention(
+        self, request: Request[Any, Any, Any], consultation: Consultation
+    ) -> Template | Redirect:
+        """The day after which `consult purge` deletes the responses (empty: never)."""
+        typed = form_text(await request.form(), "retain_until")
+        retain_until = purge.parse_retention(typed) if typed else None
+        if typed and retain_until is None:
+            values = forms.QuestionForm({"retain_until": typed})
+            values.errors["retain_until"] = N_("Enter a date like 2027-11-30, or leave it empty.")
+            return await _builder_page(
+                consultation, request, form_id="retention", form=values, status_code=422
+            )
+        await purge.set_retention(consultation, retain_until)
+        return back_to_builder(consultation, "retention")
 
     @post("/surveys", name="create_survey")
     async def create_survey(
