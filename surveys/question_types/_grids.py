@@ -96,7 +96,13 @@ class Ranking(QuestionType):
             if not values:
                 continue
             value = values[0]
-            if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= count:
+            if (
+                not value.isascii()
+                or not value.isdigit()
+                # int() refuses thousands of digits (a 500); no rank needs more than count's.
+                or len(value.lstrip("0")) > len(str(count))
+                or not 1 <= int(value) <= count
+            ):
                 raise refuse(N_("Use a number from 1 to %(count)s."), name, count=count)
             ranked.append((int(value), option.id))
         ranks = [rank for rank, _ in ranked]
