@@ -114,6 +114,14 @@ class Settings:
     kiosk_thanks_seconds: int = field(
         default_factory=lambda: _seconds("CONSULT_KIOSK_THANKS_SECONDS", 10)
     )
+    # CONSULT_STAFF_IDLE_MINUTES: a staff session unused this long is signed out.
+    staff_idle_minutes: int = field(
+        default_factory=lambda: _seconds("CONSULT_STAFF_IDLE_MINUTES", 30)
+    )
+    # CONSULT_STAFF_SESSION_HOURS: a staff session ends this long after sign-in, used or not.
+    staff_session_hours: int = field(
+        default_factory=lambda: _seconds("CONSULT_STAFF_SESSION_HOURS", 10)
+    )
     # CONSULT_DEBUG: tracebacks in responses; never in production.
     debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))
 

@@ -8,11 +8,21 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from consult.auth import MEMBER, SESSION_USER_KEY, any_staff, planners
+from consult.auth import (
+    MEMBER,
+    any_staff,
+    begin_second_step,
+    client_address,
+    end_staff_session,
+    planners,
+    second_step,
+    start_staff_session,
+)
 from consult.i18n import N_
-from consult.services import consultations
+from consult.services import consultations, totp
 from consult.services.consultations import SLUG_PATTERN, ConsultationInput, SlugTaken
-from consult.services.staff import StaffMember, authenticate
+from consult.services.staff import StaffMember, check_code, check_sign_in
+from consult.sessions import fresh_csrf_cookie
 from consult.tables import ConsultationStatus, Role
 from consult.web import form_text
 
@@ -24,36 +34,90 @@ def _safe_next(target: str | None) -> str:
     return "/staff"
 
 
+WRONG_PASSWORD = N_("Enter a correct username and password.")
+WRONG_CODE = N_("Enter the 6-digit code your authenticator app shows now.")
+TOO_MANY_TRIES = N_("Too many attempts to sign in. Wait %(minutes)s minutes and try again.")
+
+
+def _sign_in_page(
+    page: str,
+    context: dict[str, Any],
+    error: str | None = None,
+    status_code: int = 200,
+    retry_after: int | None = None,
+) -> Template:
+    """The password page or the code page, with an error and Retry-After if any."""
+    return Template(
+        page,
+        context={**context, "error": error, "minutes": -(-(retry_after or 0) // 60)},
+        status_code=status_code,
+        headers={"Retry-After": str(retry_after)} if retry_after else None,
+    )
+
+
+async def _signed_in(request: Request[Any, Any, Any], user_id: int, target: str) -> Redirect:
+    """Sign in with a new session and a new CSRF cookie (a token from before no
+    longer works), then go on to `target`."""
+    await start_staff_session(request, user_id)
+    assert request.app.csrf_config is not None  # the app always has one
+    return Redirect(target, status_code=303, cookies=[fresh_csrf_cookie(request.app.csrf_config)])
+
+
 class SignInController(Controller):
     path = "/staff"
 
     @get("/login", name="login")
     async def login_form(self, next_: str | None = None) -> Template:
-        return Template("staff/login.html", context={"next": _safe_next(next_), "error": None})
+        return _sign_in_page("staff/login.html", {"next": _safe_next(next_)})
 
     @post("/login", name="login_post")
     async def login(self, request: Request[Any, Any, Any]) -> Template | Redirect:
         form = await request.form()
         username = form_text(form, "username")
-        user_id = await authenticate(username, str(form.get("password") or ""))
         target = _safe_next(form_text(form, "next"))
-        if user_id is None:
-            return Template(
-                "staff/login.html",
-                context={
-                    "next": target,
-                    "username": username,
-                    "error": N_("Enter a correct username and password."),
-                },
-                status_code=422,
+        context = {"next": target, "username": username}
+        # A password is taken as typed: spaces may be part of it.
+        password = form.get("password")
+        checked = await check_sign_in(
+            username, password if isinstance(password, str) else "", client_address(request)
+        )
+        if checked.retry_after is not None:
+            return _sign_in_page(
+                "staff/login.html", context, TOO_MANY_TRIES, 429, checked.retry_after
             )
-        request.clear_session()
-        request.set_session({SESSION_USER_KEY: user_id})
-        return Redirect(target, status_code=303)
+        if checked.user_id is None:
+            return _sign_in_page("staff/login.html", context, WRONG_PASSWORD, 422)
+        if await totp.is_on(checked.user_id):
+            begin_second_step(request, checked.user_id, target)
+            return Redirect("/staff/login/code", status_code=303)
+        return await _signed_in(request, checked.user_id, target)
+
+    @get("/login/code", name="login_code")
+    async def code_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        if second_step(request) is None:
+            return Redirect("/staff/login", status_code=303)
+        return _sign_in_page("staff/login_code.html", {})
+
+    @post("/login/code", name="login_code_post")
+    async def code(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+        pending = second_step(request)
+        if pending is None:  # no password typed here, or too long ago
+            return Redirect("/staff/login", status_code=303)
+        user_id, target = pending
+        form = await request.form()
+        checked = await check_code(user_id, form_text(form, "code"), client_address(request))
+        if checked.retry_after is not None:
+            return _sign_in_page(
+                "staff/login_code.html", {}, TOO_MANY_TRIES, 429, checked.retry_after
+            )
+        if checked.user_id is None:
+            return _sign_in_page("staff/login_code.html", {}, WRONG_CODE, 422)
+        return await _signed_in(request, user_id, target)
 
     @post("/logout", name="logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
-        request.clear_session()
+        """Sign out here and everywhere this session's cookie was copied to."""
+        await end_staff_session(request)
         return Redirect("/", status_code=303)
 
 

@@ -21,13 +21,13 @@ from piccolo.apps.user.tables import BaseUser
 
 from consult.database import write_transaction
 from consult.i18n import N_
-from consult.services import audit
+from consult.services import audit, passwords
 from consult.tables import Organisation, Role, Staff, StaffInvite
 
 VALID_FOR = timedelta(days=7)
-# The policy for passwords people choose themselves (`consult createuser` asks 10).
-PASSWORD_MIN = 12
-PASSWORD_MAX = 128  # Piccolo refuses longer ones
+# The policy for passwords people choose themselves (consult/services/passwords.py).
+PASSWORD_MIN = passwords.MIN_LENGTH
+PASSWORD_MAX = passwords.MAX_LENGTH
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,39}$")
 SECRET_MAX = 100
 
@@ -37,8 +37,7 @@ MESSAGES = {
         "starting with a letter or digit."
     ),
     "username_taken": N_("That username is taken. Choose another."),
-    "password_short": N_("Enter a password of at least %(min)s characters."),
-    "password_long": N_("Enter a password of at most %(max)s characters."),
+    **{f"password_{reason}": message for reason, message in passwords.MESSAGES.items()},
     "confirm": N_("Enter the same password twice."),
 }
 
@@ -152,10 +151,9 @@ def check_choice(username: str, password: str, confirm: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not USERNAME_PATTERN.match(username):
         errors["username"] = "username"
-    if len(password) < PASSWORD_MIN:
-        errors["password"] = "password_short"  # noqa: S105 (a message key)
-    elif len(password) > PASSWORD_MAX:
-        errors["password"] = "password_long"  # noqa: S105 (a message key)
+    refused = passwords.problem(password, username)
+    if refused is not None:
+        errors["password"] = f"password_{refused}"
     elif password != confirm:
         errors["confirm"] = "confirm"
     return errors

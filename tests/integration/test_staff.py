@@ -58,7 +58,7 @@ def test_session_cookie_is_secure_when_served_over_https(client, make_staff):
             engine.pool = kept_pool
     assert response.status_code == 303
     cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
-    session = [c for c in cookies if c.startswith("consult_session=")]
+    session = [c for c in cookies if c.startswith("__Host-consult_session=")]
     assert session
     assert all("Secure" in c and "HttpOnly" in c for c in session)
 

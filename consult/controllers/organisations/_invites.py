@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from consult.auth import SESSION_USER_KEY
+from consult.auth import start_staff_session
 from consult.i18n import N_
 from consult.services import invites
 from consult.services.invites import (
@@ -91,6 +91,5 @@ class AcceptInviteController(Controller):
             if invite is None:
                 raise NotFoundException() from None
             return _form(request, invite, secret, username, refused.errors)
-        request.clear_session()
-        request.set_session({SESSION_USER_KEY: user_id})
+        await start_staff_session(request, user_id)
         return Redirect("/staff", status_code=303)

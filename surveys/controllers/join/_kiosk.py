@@ -17,7 +17,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect, Template
 
-from consult.auth import MEMBER, SESSION_USER_KEY, any_staff
+from consult.auth import MEMBER, any_staff, start_staff_session
 from consult.i18n import N_
 from consult.services import hosted_sessions
 from consult.services.hosted_sessions import HostedSessionView
@@ -132,6 +132,5 @@ class KioskController(Controller):
             return _exit_page(state, WRONG_PASSWORD, 422)
         await kiosk.discard_drafts(draft_codes(request))
         # The facilitator proved who they are: they are signed in again, here.
-        request.clear_session()
-        request.set_session({SESSION_USER_KEY: state.user_id})
+        await start_staff_session(request, state.user_id)
         return Redirect("/staff", status_code=303)
