@@ -7,8 +7,10 @@ in a sealed draft (surveys/drafts.py) whose code is in the session cookie.
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,13 +19,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
+from consult.services import withdrawal
 from consult.tables import Consultation
 from consult.web import form_lists, form_text, locale_of
-from surveys import drafts, pages, services, submissions
+from surveys import abuse, drafts, pages, services, submissions
 from surveys.controllers._respondent import (
     RESPONDENT_LOOKUPS,
     KioskPage,
+    browser_id,
     clear_respondent,
+    client_address,
     closed_page,
     consent_of,
     draft_code,
@@ -35,7 +40,9 @@ from surveys.controllers._respondent import (
     keep_draft,
     kiosk_page,
     mark_code_to_show,
+    mark_started,
     respondent_page,
+    started_at,
     take_code_to_show,
 )
 from surveys.flow import Journey, Page, ParsedForm, SurveySpec, Values, kept_values
@@ -176,9 +183,12 @@ def _check_template(
     key: str,
     status_code: int = 200,
     kiosk: KioskPage | None = None,
+    retry_after: int | None = None,
 ) -> Template:
+    """The "Check your answers" page; with `retry_after`, refused for a while (429):
+    the answers stay in the form, to be sent again once the wait is over."""
     last = journey.shown_pages[-1] if journey.shown_pages else None
-    return respondent_page(
+    page = respondent_page(
         "surveys/check.html",
         consultation,
         status_code,
@@ -193,6 +203,38 @@ def _check_template(
         back_href=page_url(consultation, survey, last)
         if last
         else survey_url(consultation, survey),
+        honeypot=abuse.HONEYPOT_FIELD,
+        wait_minutes=math.ceil(retry_after / 60) if retry_after else None,
+    )
+    if retry_after:
+        page.set_header("Retry-After", str(retry_after))
+    return page
+
+
+def _signals(
+    request: Request[Any, Any, Any],
+    form: Any,
+    survey: SurveySpec,
+    journey: Journey,
+    hosted_session: int | None,
+    kiosk: KioskPage | None,
+) -> abuse.Signals:
+    """What this submission tells of who sent it, for surveys.abuse to judge."""
+    started = started_at(request, survey.id)
+    flags = abuse.form_flags(
+        form_text(form, abuse.HONEYPOT_FIELD),
+        started,
+        time.time(),
+        len(journey.shown_pages),
+        # A draft resumed with a code began elsewhere: saving it was time taken.
+        resumed=started is None and draft_code(request, survey.id) is not None,
+    )
+    return abuse.Signals(
+        flags,
+        client_address(request),
+        browser_id(request),
+        shared=hosted_session is not None,
+        kiosk=kiosk is not None,
     )
 
 
@@ -234,6 +276,7 @@ class RespondController(Controller):
                 # The consent text changed while the page was open: read it again.
                 return Redirect(survey_url(consultation, survey), status_code=303)
             give_consent(request, survey.id, survey.consent_version)
+        mark_started(request, survey.id)
         journey = Journey(survey, {})
         first = journey.shown_pages[0] if journey.shown_pages else None
         return Redirect(page_url(consultation, survey, first), status_code=303)
@@ -388,15 +431,33 @@ class RespondController(Controller):
                 consent_version=consent_version,
                 draft_code=draft_code(request, survey.id),
                 hosted_session=hosted_session,
+                signals=_signals(request, form, survey, journey, hosted_session, kiosk),
             )
         except submissions.ConsultationNotOpen:
             return closed_page(consultation, 409, kiosk)
+        except submissions.Refused as refused:
+            # Nothing was stored and the draft is kept: the same form, sent again
+            # after the wait, stores these answers once.
+            return _check_template(
+                consultation,
+                survey,
+                journey,
+                parsed,
+                consent_version,
+                key,
+                429,
+                kiosk,
+                retry_after=refused.retry_after,
+            )
         if kiosk is not None:
             # The next person starts with nothing of this one's (their draft went
             # in the submission's own transaction).
             clear_respondent(request)
         else:
             forget_survey(request, survey.id)
+            # Which response this browser sent, should its respondent take a
+            # withdrawal code on the thank-you page (never on a kiosk).
+            request.session[withdrawal.SESSION_KEY] = key
         return Redirect(f"/c/{consultation.slug}/thanks", status_code=303)
 
     @get("/surveys/{survey_id:int}/saved", name="saved")
@@ -415,6 +476,8 @@ class RespondController(Controller):
 
     @get("/thanks", name="thanks")
     async def thanks(self, request: Request[Any, Any, Any], consultation: Consultation) -> Template:
+        kiosk = kiosk_page(request, consultation)
+        withdrawable = kiosk is None and withdrawal.SESSION_KEY in request.session
         return respondent_page(
-            "surveys/thanks.html", consultation, kiosk=kiosk_page(request, consultation)
+            "surveys/thanks.html", consultation, kiosk=kiosk, withdrawable=withdrawable
         )
