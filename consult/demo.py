@@ -407,7 +407,8 @@ async def _demo_analysis(survey_id: int) -> None:
 async def load_demo() -> str:
     """Create the demo planner and consultation unless they exist; say how to sign in."""
     password = _demo_password()
-    await staff.create_user(DEMO_PLANNER, password, Role.planner)
+    # The demo planner is on the demo city's team, so sees the demo consultation.
+    await staff.create_user(DEMO_PLANNER, password, Role.planner, city=DEMO_CITY)
     existing = await consultations.by_slug(DEMO_SLUG)
     if existing is not None:
         # A demo loaded before the strategy inputs existed gets them now (each step

@@ -22,6 +22,9 @@ from tests.conftest import ENGINE, POSTGRES_URL, ROOT, fresh_sqlite_copy
 CSRF_FIELD = re.compile(r'name="_csrf_token" value="([^"]+)"')
 IDEMPOTENCY_FIELD = re.compile(r'name="idempotency_key" value="([^"]+)"')
 PASSWORD = "correct horse battery"
+# The city make_survey's consultations belong to, and so the team of make_staff's
+# planners unless a test says otherwise.
+SURVEY_CITY = "Reykjavik"
 T = TypeVar("T")
 
 
@@ -224,7 +227,7 @@ def make_survey(run: Callable[..., Any]) -> Callable[..., DemoSurvey]:
                 slug=slug,
                 title=f"Consultation {slug}",
                 purpose="Why we ask.",
-                city="Reykjavik",
+                city=SURVEY_CITY,
                 run_by="City of Reykjavik",
                 data_use="Planners read it.",
                 minutes_to_complete=5,
@@ -258,13 +261,16 @@ def make_survey(run: Callable[..., Any]) -> Callable[..., DemoSurvey]:
 
 
 @pytest.fixture(scope="module")
-def make_staff(run: Callable[..., Any]) -> Callable[[str, str], int]:
-    """Factory: a staff user with a role; the password is PASSWORD."""
+def make_staff(run: Callable[..., Any]) -> Callable[..., int]:
+    """Factory: a staff user with a role; the password is PASSWORD. A planner is on
+    `city`'s team (SURVEY_CITY unless given); an admin sees every city."""
     from consult.services.staff import create_user
     from consult.tables import Role
 
-    def make(username: str, role: str) -> int:
-        return run(create_user, username, PASSWORD, Role(role))
+    def make(username: str, role: str, city: str | None = None) -> int:
+        if city is None:
+            city = SURVEY_CITY if role == Role.planner.value else ""
+        return run(create_user, username, PASSWORD, Role(role), city=city)
 
     return make
 

@@ -11,6 +11,7 @@ from analysis.indicators import IndicatorShare
 from analysis.segments import column_label, column_names, segment_name
 from consult import i18n
 from consult.services import consultations
+from consult.services.reach import Reach
 from consult.tables import Consultation, ConsultationStatus
 from surveys import services as surveys
 from surveys import tally
@@ -55,9 +56,9 @@ async def _item(consultation: Consultation) -> m.ConsultationItem:
     )
 
 
-async def consultation_list() -> m.ConsultationList:
-    """Every consultation that is not a draft, newest first."""
-    listed = [c for c in await consultations.list_all() if c.status in PUBLISHED]
+async def consultation_list(reach: Reach) -> m.ConsultationList:
+    """Every consultation of the cities `reach` covers that is not a draft, newest first."""
+    listed = [c for c in await consultations.list_within(reach) if c.status in PUBLISHED]
     return m.ConsultationList(consultations=[await _item(c) for c in listed])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
 
 from consult.auth import (
@@ -21,6 +21,7 @@ from consult.auth import (
 from consult.i18n import N_
 from consult.services import consultations, totp
 from consult.services.consultations import SLUG_PATTERN, ConsultationInput, SlugTaken
+from consult.services.reach import reach_of
 from consult.services.staff import StaffMember, check_code, check_sign_in
 from consult.sessions import fresh_csrf_cookie
 from consult.tables import ConsultationStatus, Role
@@ -142,30 +143,56 @@ def _consultation_errors(values: dict[str, str]) -> dict[str, str]:
 FIELD_LIMITS = {"title": 200, "city": 100, "run_by": 200, "purpose": 5000, "data_use": 5000}
 
 
+def _fixed_city(member: StaffMember) -> str | None:
+    """The city a planner's new consultation belongs to (their own; None for an
+    admin, who chooses). A planner with no city team may create none."""
+    if member.role == Role.admin:
+        return None
+    if not member.city:
+        raise PermissionDeniedException("a planner without a city team")
+    return member.city
+
+
 class StaffController(Controller):
     path = "/staff"
     dependencies = MEMBER
 
     @get("/", name="dashboard", guards=[any_staff])
     async def dashboard(self, member: StaffMember) -> Template:
-        listed = await consultations.list_all() if member.role != Role.facilitator else []
+        """The consultations of the member's city (every city's for an admin)."""
+        listed = (
+            await consultations.list_within(await reach_of(member))
+            if member.role != Role.facilitator
+            else []
+        )
         return Template("staff/dashboard.html", context={"member": member, "consultations": listed})
 
     @get("/consultations/new", name="new_consultation", guards=[planners])
-    async def new(self) -> Template:
+    async def new(self, member: StaffMember) -> Template:
+        city = _fixed_city(member)
         return Template(
             "staff/consultation_form.html",
-            context={"values": {"minutes": "10"}, "errors": {}, "limits": FIELD_LIMITS},
+            context={
+                "values": {"minutes": "10", "city": city or ""},
+                "errors": {},
+                "limits": FIELD_LIMITS,
+                "fixed_city": city,
+            },
         )
 
     @post("/consultations", name="create_consultation", guards=[planners])
-    async def create(self, request: Request[Any, Any, Any]) -> Template | Redirect:
+    async def create(
+        self, request: Request[Any, Any, Any], member: StaffMember
+    ) -> Template | Redirect:
         form = await request.form()
+        city = _fixed_city(member)
         values = {
             name: form_text(form, name)
             for name in ("slug", "title", "purpose", "city", "run_by", "data_use", "minutes")
         }
         values["slug"] = values["slug"].lower()
+        if city:  # a planner's consultation is their own city's, whatever the form says
+            values["city"] = city
         errors = _consultation_errors(values)
         if not errors:
             try:
@@ -186,7 +213,12 @@ class StaffController(Controller):
                 return Redirect(f"/staff/consultations/{created.id}", status_code=303)
         return Template(
             "staff/consultation_form.html",
-            context={"values": values, "errors": errors, "limits": FIELD_LIMITS},
+            context={
+                "values": values,
+                "errors": errors,
+                "limits": FIELD_LIMITS,
+                "fixed_city": city,
+            },
             status_code=422,
         )
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from consult.database import write_transaction
 from consult.services import audit
+from consult.services.reach import Reach
 from consult.tables import ApiToken
 
 PREFIX = "consult_"
@@ -35,6 +36,7 @@ class TokenView:
     created_at: datetime
     created_by: str | None  # the username, None when unknown or removed
     revoked_at: datetime | None
+    city: str = ""  # the city whose consultations it reads ("": every city)
 
     @property
     def active(self) -> bool:
@@ -54,9 +56,22 @@ def clean_name(name: str) -> str:
     return name
 
 
-async def create_token(name: str, created_by: int | None) -> str:
+@dataclass(frozen=True)
+class LiveToken:
+    """A token that may be used now, and the city it reads ("": every city)."""
+
+    id: int
+    city: str
+
+    @property
+    def reach(self) -> Reach:
+        return Reach(every_city=not self.city, city=self.city)
+
+
+async def create_token(name: str, created_by: int | None, city: str = "") -> str:
     """Make a token called `name` (by staff user `created_by`, None from the command
-    line) and return its secret, the only time it is known; audited."""
+    line) reading the consultations of `city` ("": every city, an admin's), and
+    return its secret, the only time it is known; audited."""
     name = clean_name(name)
     secret = PREFIX + secrets.token_urlsafe(32)
     async with write_transaction():
@@ -66,21 +81,27 @@ async def create_token(name: str, created_by: int | None) -> str:
                 token_hash=hash_secret(secret),
                 created_by=created_by,
                 created_at=datetime.now(UTC),
+                city=city,
             )
         )
     await audit.record(created_by, "create_api_token", "api_token", int(rows[0]["id"]), name)
     return secret
 
 
-async def list_tokens() -> tuple[TokenView, ...]:
-    """Every token, the newest first, with who made it."""
-    rows = await ApiToken.select(
+async def list_tokens(reach: Reach | None = None) -> tuple[TokenView, ...]:
+    """The tokens of the cities `reach` covers (every token without one), the newest
+    first, with who made it. An admin's tokens, reading every city, are an admin's."""
+    if reach is not None and reach.nothing:
+        return ()
+    query = ApiToken.select(
         ApiToken.id,
         ApiToken.name,
         ApiToken.created_at,
         ApiToken.created_by.username.as_alias("creator"),
         ApiToken.revoked_at,
+        ApiToken.city,
     ).order_by(ApiToken.id, ascending=False)
+    rows = await (reach.narrow(query, ApiToken.city) if reach else query)
     return tuple(
         TokenView(
             id=row["id"],
@@ -88,6 +109,7 @@ async def list_tokens() -> tuple[TokenView, ...]:
             created_at=row["created_at"],
             created_by=row["creator"],
             revoked_at=row["revoked_at"],
+            city=row["city"],
         )
         for row in rows
     )
@@ -110,11 +132,17 @@ async def revoke(token_id: int, revoked_by: int | None) -> bool:
 
 async def token_for_secret(secret: str) -> int | None:
     """The id of the live (not revoked) token with this secret, else None."""
+    token = await live_token(secret)
+    return token.id if token else None
+
+
+async def live_token(secret: str) -> LiveToken | None:
+    """The live (not revoked) token with this secret, with its city, else None."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
     digest = hash_secret(secret)
     row = (
-        await ApiToken.select(ApiToken.id, ApiToken.token_hash)
+        await ApiToken.select(ApiToken.id, ApiToken.token_hash, ApiToken.city)
         .where((ApiToken.token_hash == digest) & ApiToken.revoked_at.is_null())
         .first()
     )
@@ -122,4 +150,4 @@ async def token_for_secret(secret: str) -> int | None:
     # nothing and does not rest on how the database compares strings.
     if row is None or not hmac.compare_digest(row["token_hash"], digest):
         return None
-    return int(row["id"])
+    return LiveToken(id=int(row["id"]), city=row["city"])

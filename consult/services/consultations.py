@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from consult.cache import TimedCache
 from consult.database import write_transaction
+from consult.services.reach import Reach
 from consult.tables import DEFAULT_EXIT_URL, Consultation, ConsultationStatus, Sensitivity
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -44,6 +45,14 @@ async def list_open() -> list[Consultation]:
 
 async def list_all() -> list[Consultation]:
     return await Consultation.objects().order_by(Consultation.created_at, ascending=False)
+
+
+async def list_within(reach: Reach) -> list[Consultation]:
+    """The consultations of the cities `reach` covers, the newest first."""
+    if reach.nothing:
+        return []
+    query = Consultation.objects().order_by(Consultation.created_at, ascending=False)
+    return await reach.narrow(query, Consultation.city)
 
 
 async def by_slug(slug: str) -> Consultation | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from consult.database import write_transaction
 from consult.i18n import N_
 from consult.services import audit
+from consult.services.reach import Reach
 from consult.tables import Organisation, OrganisationKind, OrganisationTag, Role, Staff, TagKind
 
 NAME_MAX = 200
@@ -22,6 +23,7 @@ MESSAGES = {
     "name": N_("Enter the organisation's name, up to %(limit)s characters."),
     "kind": N_("Choose what kind of organisation it is."),
     "city": N_("Enter the city, up to %(limit)s characters."),
+    "own_city": N_("Enter your own city team's city: you work on its organisations only."),
     "contact": N_("Enter a contact of up to %(limit)s characters, or leave it empty."),
     "neighbourhoods": N_(
         "Enter up to %(count)s neighbourhoods of up to %(limit)s characters each, "
@@ -83,8 +85,11 @@ def parse_tags(text: str) -> list[str]:
     return found
 
 
-def check(values: dict[str, str]) -> tuple[OrganisationInput | None, dict[str, str]]:
-    """The organisation a form describes, or the fields in error (name -> message key)."""
+def check(
+    values: dict[str, str], reach: Reach | None = None
+) -> tuple[OrganisationInput | None, dict[str, str]]:
+    """The organisation a form describes, or the fields in error (name -> message key).
+    With `reach`, its city must be one the member works on (a planner's own)."""
     name, city, contact = (one_line(values.get(k, "")) for k in ("name", "city", "contact"))
     kind = values.get("kind", "")
     tags = {k: parse_tags(values.get(k, "")) for k in ("neighbourhoods", "groups")}
@@ -95,6 +100,8 @@ def check(values: dict[str, str]) -> tuple[OrganisationInput | None, dict[str, s
         errors["kind"] = "kind"
     if not city or len(city) > CITY_MAX:
         errors["city"] = "city"
+    elif reach is not None and not reach.allows(city):
+        errors["city"] = "own_city"
     if len(contact) > CONTACT_MAX:
         errors["contact"] = "contact"
     for key, names in tags.items():
@@ -163,9 +170,13 @@ async def update(organisation_id: int, data: OrganisationInput, actor_id: int | 
     return True
 
 
-async def _views(organisation_id: int | None = None) -> list[OrganisationView]:
-    """Organisations (one, or all by city and name) with their tags and facilitators:
-    three queries, whatever the size of the registry."""
+async def _views(
+    organisation_id: int | None = None, reach: Reach | None = None
+) -> list[OrganisationView]:
+    """Organisations (one, or all of the cities `reach` covers, by city and name) with
+    their tags and facilitators: three queries, whatever the size of the registry."""
+    if reach is not None and reach.nothing:
+        return []
     query = Organisation.select().order_by(Organisation.city).order_by(Organisation.name)
     tags_query = OrganisationTag.select().order_by(OrganisationTag.id)
     staff_query = (
@@ -177,6 +188,10 @@ async def _views(organisation_id: int | None = None) -> list[OrganisationView]:
         query = query.where(Organisation.id == organisation_id)
         tags_query = tags_query.where(OrganisationTag.organisation == organisation_id)
         staff_query = staff_query.where(Staff.organisation == organisation_id)
+    if reach is not None:
+        query = reach.narrow(query, Organisation.city)
+        tags_query = reach.narrow(tags_query, OrganisationTag.organisation.city)
+        staff_query = reach.narrow(staff_query, Staff.organisation.city)
     tags: dict[tuple[int, str], list[str]] = {}
     for row in await tags_query:
         tags.setdefault((row["organisation"], row["kind"]), []).append(row["name"])
@@ -200,6 +215,11 @@ async def _views(organisation_id: int | None = None) -> list[OrganisationView]:
 
 async def list_all() -> list[OrganisationView]:
     return await _views()
+
+
+async def list_within(reach: Reach) -> list[OrganisationView]:
+    """The organisations of the cities `reach` covers."""
+    return await _views(reach=reach)
 
 
 async def by_id(organisation_id: int) -> OrganisationView | None:

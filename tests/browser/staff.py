@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from tests.fixtures import PASSWORD, run_in_fresh_loop
+from tests.fixtures import PASSWORD, SURVEY_CITY, run_in_fresh_loop
 
 # A planner's office desktop.
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def create_staff(username: str, role: str) -> str:
-    """A staff user with PASSWORD (the demo's own password stays in var/)."""
+def create_staff(username: str, role: str, city: str = SURVEY_CITY) -> str:
+    """A staff user with PASSWORD (the demo's own password stays in var/); a planner
+    is on `city`'s team (the demo's and make_survey's city unless given)."""
     from consult.services.staff import create_user
     from consult.tables import Role
 
-    run_in_fresh_loop(lambda: create_user(username, PASSWORD, Role(role)))
+    team = city if role == Role.planner.value else ""
+    run_in_fresh_loop(lambda: create_user(username, PASSWORD, Role(role), city=team))
     return username
 
 

@@ -28,7 +28,7 @@ def planner(demo_site: object) -> int:
     from consult.services.staff import create_user
     from consult.tables import Role
 
-    return run_in_fresh_loop(lambda: create_user(PLANNER, PASSWORD, Role.planner))
+    return run_in_fresh_loop(lambda: create_user(PLANNER, PASSWORD, Role.planner, city="Reykjavik"))
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
-"""The admin's API token page on a real database: a token's secret shown once and
-only its hash stored, revoking, the audit trail, admins only, CSRF, names escaped;
-and the function `consult token create` calls."""
+"""The API token page on a real database: a token's secret shown once and only its
+hash stored, revoking, the audit trail, admins and planners only (a planner's
+tokens read their own city alone), CSRF, names escaped; and the function
+`consult token create` calls."""
 
 from __future__ import annotations
 
@@ -106,8 +107,8 @@ def test_names_are_shown_as_text(client, staff):
     assert "&lt;script&gt;" in made.text
 
 
-@pytest.mark.parametrize("username", [None, "tok-planner", "tok-facilitator"])
-def test_only_admins_manage_tokens(client, run, staff, username):
+@pytest.mark.parametrize("username", [None, "tok-facilitator"])
+def test_only_admins_and_planners_manage_tokens(client, run, staff, username):
     signed_in_as(client, "tok-admin")
     (row, *_) = _rows(run) or [None]
     form_page = client.get(PAGE).text
@@ -159,9 +160,32 @@ def test_the_command_line_function_makes_a_working_token(client, run, staff):
     assert "the command line" in client.get(PAGE).text
 
 
-def test_the_admin_finds_the_token_page_from_the_dashboard(client, staff):
-    signed_in_as(client, "tok-admin")
-    assert f'href="{PAGE}"' in client.get("/staff").text
-    signed_in_as(client, "tok-planner")
+def test_admins_and_planners_find_the_token_page_from_the_dashboard(client, staff):
+    for username in ("tok-admin", "tok-planner"):
+        signed_in_as(client, username)
+        assert f'href="{PAGE}"' in client.get("/staff").text
+    signed_in_as(client, "tok-facilitator")
     assert f'href="{PAGE}"' not in client.get("/staff").text
+    client.cookies.clear()
+
+
+def test_a_planners_token_reads_their_city_and_is_theirs_to_see(client, run, staff):
+    """The planner's token gets the planner's city; the planner sees no admin's token
+    (which reads every city) and cannot revoke one."""
+    signed_in_as(client, "tok-admin")
+    post_form(client, PAGE, PAGE, {"name": "Every-city feed of the admin"})
+    (admins,) = [r for r in _rows(run) if r["name"] == "Every-city feed of the admin"]
+    assert admins["city"] == ""
+    signed_in_as(client, "tok-planner")
+    made = post_form(client, PAGE, PAGE, {"name": "Reykjavik dashboard"})
+    assert made.status_code == 200
+    (own,) = [r for r in _rows(run) if r["name"] == "Reykjavik dashboard"]
+    assert own["city"] == "Reykjavik"
+    page = client.get(PAGE).text
+    assert "Reykjavik dashboard" in page
+    assert "Every-city feed of the admin" not in page
+    refused = post_form(client, PAGE, f"{PAGE}/{admins['id']}/revoke", {})
+    assert refused.status_code == 404
+    (after,) = [r for r in _rows(run) if r["id"] == admins["id"]]
+    assert after["revoked_at"] is None
     client.cookies.clear()

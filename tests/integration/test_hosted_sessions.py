@@ -30,7 +30,7 @@ def world(client, run, make_survey):
 
     home, other = organisation("Breiðholt Youth Centre"), organisation("Polish Saturday School")
     run(create_user, "fay.facilitator", PASSWORD, Role.facilitator, home)
-    run(create_user, "pat.planner", PASSWORD, Role.planner)
+    run(create_user, "pat.planner", PASSWORD, Role.planner, city="Reykjavik")
     open_survey = make_survey("sessions-open")
     closed_survey = make_survey("sessions-closed", ConsultationStatus.closed)
     return {

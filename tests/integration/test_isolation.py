@@ -105,7 +105,7 @@ def world(client, run, make_survey):
             "session": session_id,
             "code": run(hosted_sessions.session_by_id, session_id).code,
         }
-    run(create_user, "planner.p", PASSWORD, Role.planner)
+    run(create_user, "planner.p", PASSWORD, Role.planner, city="Reykjavik")
     return found
 
 

@@ -31,7 +31,7 @@ def places(run, survey) -> dict[str, int]:
     _, elsewhere = new_session(run, survey, "own_phones", "NPQRTUVWXY", organisation="Club")
     run(create_user, "host", PASSWORD, Role.facilitator, organisation)
     run(create_user, "stranger", PASSWORD, Role.facilitator, elsewhere)
-    run(create_user, "planner", PASSWORD, Role.planner)
+    run(create_user, "planner", PASSWORD, Role.planner, city="Reykjavik")
     return {"kiosk": kiosk_id, "phones": phones_id}
 
 

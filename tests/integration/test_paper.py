@@ -160,7 +160,7 @@ async def _make_site() -> PaperSite:
             )
         )
         sessions.append(rows[0]["id"])
-    await create_user("paper-planner", PASSWORD, Role.planner)
+    await create_user("paper-planner", PASSWORD, Role.planner, city="Reykjavik")
     await create_user("youth-helper", PASSWORD, Role.facilitator, organisations[0])
     await create_user("chess-helper", PASSWORD, Role.facilitator, organisations[1])
     return PaperSite(consultation.id, survey_id, *sessions, spec=await load_spec(survey_id))

@@ -19,7 +19,9 @@ from litestar.exceptions import (
 )
 from litestar.handlers.base import BaseRouteHandler
 
+from consult import ownership
 from consult.services import api_tokens
+from consult.services.reach import Reach
 
 logger = logging.getLogger("consult")
 NO_STORE = {"Cache-Control": "no-store"}
@@ -36,12 +38,21 @@ def bearer_secret(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 async def token_required(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
-    """A guard: the request carries a live API token."""
+    """A guard: the request carries a live API token, and every object the path names
+    is of the token's city (404 otherwise, as for an object that does not exist)."""
     secret = bearer_secret(connection)
-    token_id = await api_tokens.token_for_secret(secret) if secret else None
-    if token_id is None:
+    token = await api_tokens.live_token(secret) if secret else None
+    if token is None:
         raise NotAuthorizedException("A valid API token is needed: Authorization: Bearer <token>.")
-    connection.state.api_token = token_id
+    connection.state.api_token = token.id
+    connection.state.api_reach = token.reach
+    if not await ownership.within(token.reach, connection.path_params):
+        raise NotFoundException("Not found")
+
+
+def token_reach(request: Request[Any, Any, Any]) -> Reach:
+    """The cities the request's token reads (a dependency for the API's lists)."""
+    return request.state.api_reach
 
 
 def _json(detail: str, status_code: int, headers: dict[str, str] | None = None) -> Response[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Router, get
+from litestar import Controller, Request, Router, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
@@ -20,7 +20,7 @@ from analysis.api_views import (
     SurveyResults,
     SurveyThemes,
 )
-from consult.controllers.api._auth import EXCEPTION_HANDLERS, token_required
+from consult.controllers.api._auth import EXCEPTION_HANDLERS, token_reach, token_required
 from consult.web import ObjectId
 
 API_PREFIX = "/api/v1"
@@ -50,9 +50,9 @@ class ConsultationsController(Controller):
     tags = ["consultations"]
 
     @get("/", responses=_ERRORS)
-    async def list_consultations(self) -> ConsultationList:
+    async def list_consultations(self, request: Request[Any, Any, Any]) -> ConsultationList:
         """Consultations that are open, closed or archived, with their surveys."""
-        return await api_views.consultation_list()
+        return await api_views.consultation_list(token_reach(request))
 
     @get("/{consultation_id:int}", responses=_NOT_FOUND)
     async def consultation(self, consultation_id: Id) -> ConsultationItem:

@@ -15,6 +15,7 @@ from consult.auth import MEMBER, planners
 from consult.services import invites, organisations
 from consult.services.invites import VALID_FOR
 from consult.services.organisations import LIMITS, MESSAGES, TAGS_MAX, OrganisationView
+from consult.services.reach import reach_of
 from consult.services.staff import StaffMember
 from consult.settings import get_settings
 from consult.web import ObjectId, form_text, translator
@@ -68,12 +69,12 @@ class OrganisationsController(Controller):
     dependencies = MEMBER
 
     @get("/", name="organisations")
-    async def index(self, request: Request[Any, Any, Any]) -> Template:
+    async def index(self, request: Request[Any, Any, Any], member: StaffMember) -> Template:
         return Template(
             "organisations/list.html",
             context={
                 **_words(request, {}),
-                "organisations": await organisations.list_all(),
+                "organisations": await organisations.list_within(await reach_of(member)),
                 "done": request.query_params.get("done", ""),
             },
         )
@@ -87,7 +88,7 @@ class OrganisationsController(Controller):
         self, request: Request[Any, Any, Any], member: StaffMember
     ) -> Template | Redirect:
         values = await _values(request)
-        data, errors = organisations.check(values)
+        data, errors = organisations.check(values, await reach_of(member))
         if data is None:
             return _form(request, values, errors)
         organisation_id = await organisations.create(data, member.user_id)
@@ -113,7 +114,7 @@ class OrganisationsController(Controller):
     ) -> Template | Redirect:
         organisation = await _organisation_or_404(organisation_id)
         values = await _values(request)
-        data, errors = organisations.check(values)
+        data, errors = organisations.check(values, await reach_of(member))
         if data is None:
             return _form(request, values, errors, organisation)
         if not await organisations.update(organisation_id, data, member.user_id):

@@ -48,7 +48,7 @@ async def _form_context(
     errors: dict[str, str],
     session: HostedSessionView | None = None,
 ) -> dict[str, Any]:
-    consultations = list(await hosted_sessions.open_consultations())
+    consultations = list(await hosted_sessions.open_consultations(member))
     if session is not None and all(c.id != session.consultation_id for c in consultations):
         # A session keeps its consultation after that closes.
         consultations.insert(

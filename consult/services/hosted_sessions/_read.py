@@ -17,6 +17,7 @@ from consult.services.hosted_sessions._model import (
     JoinRefusal,
     SessionNotJoinable,
 )
+from consult.services.reach import reach_of
 from consult.services.staff import StaffMember
 from consult.settings import get_settings
 from consult.tables import (
@@ -166,12 +167,18 @@ async def session_for_member(member: StaffMember, session_id: int) -> HostedSess
 
 
 async def sessions_for_member(member: StaffMember) -> tuple[HostedSessionView, ...]:
-    """The sessions `member` may see, the latest first."""
+    """The sessions `member` may see, the latest first: a planner's city's (by the
+    consultation's city), a facilitator's organisation's, every one for an admin."""
     query = _select()
     if not _is_planner(member):
         if member.organisation_id is None:
             return ()
         query = query.where(HostedSession.organisation == member.organisation_id)
+    else:
+        reach = await reach_of(member)
+        if reach.nothing:
+            return ()
+        query = reach.narrow(query, HostedSession.consultation.city)
     rows = await query.order_by(HostedSession.starts_at, ascending=False).order_by(
         HostedSession.id, ascending=False
     )
@@ -212,22 +219,32 @@ class Choice:
     name: str
 
 
-async def open_consultations() -> tuple[Choice, ...]:
-    rows = (
-        await Consultation.select(Consultation.id, Consultation.title)
-        .where(Consultation.status == ConsultationStatus.open.value)
-        .order_by(Consultation.title)
+async def open_consultations(member: StaffMember) -> tuple[Choice, ...]:
+    """The open consultations `member` may host a session of: their city's (a
+    facilitator's organisation's city), every city's for an admin."""
+    reach = await reach_of(member)
+    if reach.nothing:
+        return ()
+    query = Consultation.select(Consultation.id, Consultation.title).where(
+        Consultation.status == ConsultationStatus.open.value
     )
+    rows = await reach.narrow(query, Consultation.city).order_by(Consultation.title)
     return tuple(Choice(row["id"], row["title"]) for row in rows)
 
 
 async def organisations_for(member: StaffMember) -> tuple[Choice, ...]:
-    """The organisations `member` may host a session for."""
+    """The organisations `member` may host a session for: a facilitator's own, a
+    planner's city's, every one for an admin."""
     query = Organisation.select(Organisation.id, Organisation.name)
     if not _is_planner(member):
         if member.organisation_id is None:
             return ()
         query = query.where(Organisation.id == member.organisation_id)
+    else:
+        reach = await reach_of(member)
+        if reach.nothing:
+            return ()
+        query = reach.narrow(query, Organisation.city)
     rows = await query.order_by(Organisation.name)
     return tuple(Choice(row["id"], row["name"]) for row in rows)
 

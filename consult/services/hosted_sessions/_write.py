@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from consult import join_codes
 from consult.database import write_transaction
@@ -20,6 +21,7 @@ from consult.services.hosted_sessions._model import (
     SessionInvalid,
 )
 from consult.services.hosted_sessions._read import _is_planner, locales, may_see
+from consult.services.reach import Reach, reach_of
 from consult.services.staff import StaffMember
 from consult.settings import get_settings
 from consult.tables import (
@@ -29,6 +31,7 @@ from consult.tables import (
     Organisation,
     SessionGroup,
 )
+from consult.text_input import whole_number
 
 # Attempts at a code nobody has yet (a collision at 45.8 bits is already rare).
 _CODE_ATTEMPTS = 8
@@ -37,8 +40,7 @@ _CODE_ATTEMPTS = 8
 
 
 def _int_or_none(value: str) -> int | None:
-    value = value.strip()
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return whole_number(value)  # plain digits, 0 to the largest id (consult.text_input)
 
 
 def _date(value: str) -> date | None:
@@ -123,6 +125,16 @@ def _static_errors(data: SessionInput, current: HostedSessionView | None) -> dic
     return errors
 
 
+async def _exists_within(reach: Reach, condition: Any, city_column: Any) -> bool:
+    """Whether a row meets `condition` and is of a city `reach` covers."""
+    if reach.nothing:
+        return False
+    table = city_column._meta.table
+    if not reach.every_city:
+        condition = condition & (city_column == reach.city)
+    return await table.exists().where(condition)
+
+
 async def _check(
     member: StaffMember,
     data: SessionInput,
@@ -137,10 +149,12 @@ async def _check(
     keep the consultation it has.
     """
     found = {**errors, **_static_errors(data, current)}
+    reach = await reach_of(member)
     if _is_planner(member):
         organisation_id = data.organisation_id
-        if organisation_id is None or not await Organisation.exists().where(
-            Organisation.id == organisation_id
+        # A planner's city's organisations only (another city's is not found either).
+        if organisation_id is None or not await _exists_within(
+            reach, Organisation.id == organisation_id, Organisation.city
         ):
             found["organisation"] = "organisation"
     else:
@@ -152,9 +166,11 @@ async def _check(
     kept = current is not None and data.consultation_id == current.consultation_id
     if data.consultation_id is None or (
         not kept
-        and not await Consultation.exists().where(
+        and not await _exists_within(
+            reach,
             (Consultation.id == data.consultation_id)
-            & (Consultation.status == ConsultationStatus.open.value)
+            & (Consultation.status == ConsultationStatus.open.value),
+            Consultation.city,
         )
     ):
         found["consultation"] = "consultation"
