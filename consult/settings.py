@@ -122,6 +122,10 @@ class Settings:
     staff_session_hours: int = field(
         default_factory=lambda: _seconds("CONSULT_STAFF_SESSION_HOURS", 10)
     )
+    # CONSULT_ABUSE_CHECKS: hold for review a survey sent too fast, too often, twice
+    # from one browser, in a spike or with copied text, and refuse a flood (surveys/
+    # abuse); off only for load tests and benchmarks that send thousands from one address.
+    abuse_checks: bool = field(default_factory=lambda: _bool("CONSULT_ABUSE_CHECKS", True))
     # CONSULT_DEBUG: tracebacks in responses; never in production.
     debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))
 

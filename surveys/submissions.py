@@ -10,15 +10,24 @@ from typing import Any
 
 from consult.group_commit import GroupCommit
 from consult.tables import Consultation, ConsultationStatus
-from surveys import tally, text_queue
+from surveys import abuse, tally, text_queue
 from surveys.drafts import delete_drafts
 from surveys.flow import SurveySpec
 from surveys.question_types import AnswerValue
-from surveys.tables import ANSWER_ATOM_COLUMNS, Answer, Channel, Response
+from surveys.tables import ANSWER_ATOM_COLUMNS, Answer, Channel, Response, ResponseStatus
 
 
 class ConsultationNotOpen(Exception):
     pass
+
+
+class Refused(Exception):
+    """Too many from one address (surveys.abuse): nothing was stored; the resident
+    may send the same answers again after `retry_after` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 def _coarse_now() -> datetime:
@@ -32,6 +41,7 @@ class _Stored(enum.Enum):
     new = "new"
     already = "already"  # the same form was stored before: nothing written
     not_open = "not_open"  # the consultation closed meanwhile: nothing written
+    refused = "refused"  # a flood from one address (surveys.abuse): nothing written
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,9 @@ class _Submission:
     consent_version: int | None
     draft_code: str | None
     hosted_session: int | None = None
+    # What the resident's form told (None: not from one, e.g. entered from paper).
+    signals: abuse.Signals | None = None
+    text_digest: str = ""
 
 
 async def submit(
@@ -56,6 +69,7 @@ async def submit(
     consent_version: int | None = None,
     draft_code: str | None = None,
     hosted_session: int | None = None,
+    signals: abuse.Signals | None = None,
 ) -> bool:
     """Store one response and its answers, all or nothing, and only once.
 
@@ -66,36 +80,51 @@ async def submit(
     response is stored, nothing of their answers is left anywhere else.
     `hosted_session` is the organisation's session it came through (None: the
     public link): the response records the session, never the person.
+    `signals` (from a resident's form) are judged in the same transaction
+    (surveys.abuse): a suspicious response is stored but held for review; a flood
+    raises Refused and stores nothing.
     """
+    answers = tuple(answers)
     stored = await _submissions.write(
         _Submission(
             survey_id=survey.id,
             consultation_id=survey.consultation_id,
-            answers=tuple(answers),
+            answers=answers,
             idempotency_key=idempotency_key,
             locale=locale,
             channel=channel.value,
             consent_version=consent_version,
             draft_code=draft_code,
             hosted_session=hosted_session,
+            signals=signals,
+            text_digest=abuse.text_digest(a.text for a in answers if a.text)
+            if signals is not None
+            else "",
         )
     )
+    if isinstance(stored, abuse.Verdict):
+        raise Refused(stored.retry_after or 1)
     if stored is _Stored.not_open:
         raise ConsultationNotOpen(survey.consultation_id)
     return stored is _Stored.new
 
 
-async def _store(submissions: list[_Submission]) -> list[_Stored]:
+async def _store(submissions: list[_Submission]) -> list[_Stored | abuse.Verdict]:
     """Write a batch inside one transaction: five statements for a batch of any
     ordinary size (answers go 1,000 rows to an INSERT; then the text answers are
-    queued for analysis and the tally is updated)."""
+    queued for analysis and the tally is updated), and a few more to judge the
+    residents' forms among them (surveys.abuse)."""
     open_ids = await _open_consultation_ids({s.consultation_id for s in submissions})
     # A double tap can put one form twice into a batch: the first copy counts.
     first_with_key: dict[str, _Submission] = {}
     for submission in submissions:
         if submission.consultation_id in open_ids:
             first_with_key.setdefault(submission.idempotency_key, submission)
-    response_ids = await _insert_responses(list(first_with_key.values()))
+    verdicts = await _judge(list(first_with_key.values()))
+    refused = {key: verdict for key, verdict in verdicts.items() if verdict.refused}
+    for key in refused:
+        del first_with_key[key]
+    response_ids = await _insert_responses(list(first_with_key.values()), verdicts)
     await _insert_answers(
         [
             (response_ids[s.idempotency_key], answer)
@@ -106,16 +135,31 @@ async def _store(submissions: list[_Submission]) -> list[_Stored]:
     )
     await delete_drafts([s.draft_code for s in first_with_key.values() if s.draft_code is not None])
     await follow_up_stored(list(response_ids.values()))
-    outcomes: list[_Stored] = []
+    outcomes: list[_Stored | abuse.Verdict] = []
     for submission in submissions:
         key = submission.idempotency_key
         if submission.consultation_id not in open_ids:
             outcomes.append(_Stored.not_open)
+        elif key in refused:
+            outcomes.append(refused[key])
         elif first_with_key[key] is submission and key in response_ids:
             outcomes.append(_Stored.new)
         else:
             outcomes.append(_Stored.already)
     return outcomes
+
+
+async def _judge(submissions: list[_Submission]) -> dict[str, abuse.Verdict]:
+    """The verdict on each resident's form in the batch, by key (surveys.abuse)."""
+    judged = [s for s in submissions if s.signals is not None]
+    verdicts = await abuse.judge(
+        [
+            abuse.Candidate(s.survey_id, s.idempotency_key, s.signals, s.text_digest)
+            for s in judged
+            if s.signals is not None
+        ]
+    )
+    return {s.idempotency_key: v for s, v in zip(judged, verdicts, strict=True)}
 
 
 async def follow_up_stored(response_ids: list[int]) -> None:
@@ -127,8 +171,12 @@ async def follow_up_stored(response_ids: list[int]) -> None:
     await tally.add(response_ids)
 
 
-async def _insert_responses(submissions: list[_Submission]) -> dict[str, int]:
-    """Insert the responses whose key is new; return their ids by key.
+async def _insert_responses(
+    submissions: list[_Submission], verdicts: dict[str, abuse.Verdict]
+) -> dict[str, int]:
+    """Insert the responses whose key is new, each held for review if its verdict
+    has flags (and then counted nowhere: the tally adds complete ones only); return
+    their ids by key.
 
     ON CONFLICT DO NOTHING skips a key stored before, even one that another worker
     is storing at this moment (the UNIQUE index decides), so no look-up comes first.
@@ -146,6 +194,8 @@ async def _insert_responses(submissions: list[_Submission]) -> dict[str, int]:
                     idempotency_key=s.idempotency_key,
                     consent_version=s.consent_version,
                     hosted_session=s.hosted_session,
+                    **_held(verdicts.get(s.idempotency_key)),
+                    text_digest=s.text_digest,
                 )
                 for s in submissions
             ]
@@ -154,6 +204,13 @@ async def _insert_responses(submissions: list[_Submission]) -> dict[str, int]:
         .returning(Response.id, Response.idempotency_key)
     )
     return {row["idempotency_key"]: row["id"] for row in rows}
+
+
+def _held(verdict: abuse.Verdict | None) -> dict[str, str]:
+    """The status and flags a response is stored with."""
+    if verdict is None or not verdict.flags:
+        return {"status": ResponseStatus.complete.value, "flags": ""}
+    return {"status": ResponseStatus.quarantined.value, "flags": abuse.join_flags(verdict.flags)}
 
 
 async def _open_consultation_ids(consultation_ids: set[int]) -> set[int]:
@@ -201,4 +258,4 @@ async def _insert_answers(rows: list[tuple[int, AnswerValue]]) -> None:
         await Answer.raw(answers_insert_sql(len(chunk)), *values)
 
 
-_submissions: GroupCommit[_Submission, _Stored] = GroupCommit(_store)
+_submissions: GroupCommit[_Submission, _Stored | abuse.Verdict] = GroupCommit(_store)

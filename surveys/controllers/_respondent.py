@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +29,12 @@ _CONSENT = "consent"
 _DRAFTS = "drafts"
 _SHOW_CODE = "show_code"
 _JOINED = "joined"
+# When the respondent began each survey (seconds since the epoch), so that a survey
+# sent faster than a person reads is held for review (surveys.abuse); and a random
+# id for this browser, hashed with the survey to notice a second response from it.
+# Both live in the session the resident already has: no cookie of their own.
+_STARTED = "started"
+_BROWSER = "browser"
 # A browser a facilitator made a kiosk (a shared tablet) for one of their sessions:
 # the session, its consultation, the facilitator's user id (only their password
 # leaves kiosk mode) and the survey's start. It outlives every respondent on it.
@@ -157,9 +165,36 @@ def keep_draft(request: Request[Any, Any, Any], survey: SurveySpec, draft: Draft
 
 
 def forget_survey(request: Request[Any, Any, Any], survey_id: int) -> None:
-    """Drop the draft code and consent of a survey from the session."""
-    for name in (_DRAFTS, _CONSENT):
+    """Drop the draft code, consent and start time of a survey from the session."""
+    for name in (_DRAFTS, _CONSENT, _STARTED):
         _part(request, name).pop(str(survey_id), None)
+
+
+def mark_started(request: Request[Any, Any, Any], survey_id: int) -> None:
+    """Remember when the respondent began this survey (and give the browser its id)."""
+    _part(request, _STARTED)[str(survey_id)] = int(time.time())
+    browser_id(request)
+
+
+def started_at(request: Request[Any, Any, Any], survey_id: int) -> float | None:
+    started = _part(request, _STARTED).get(str(survey_id))
+    return float(started) if isinstance(started, int) else None
+
+
+def browser_id(request: Request[Any, Any, Any]) -> str:
+    """This browser's random id, made the first time it is asked for."""
+    known = request.session.get(_BROWSER)
+    if isinstance(known, str) and known:
+        return known
+    made = request.session[_BROWSER] = secrets.token_urlsafe(16)
+    return made
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address as the server saw it (uvicorn applies the proxy headers
+    it is told to trust; X-Forwarded-For is not read here). Only ever hashed."""
+    client = request.client
+    return client.host if client and client.host else "unknown"
 
 
 def mark_code_to_show(request: Request[Any, Any, Any], survey_id: int) -> None:
