@@ -2,7 +2,8 @@
 
 A follow-up is a note of what was done, audited; nothing is deleted (testimony of
 hate is evidence). Every other page shows redacted text only: the original is on
-an admin-only page, and each view of it is audited."""
+an admin-only page, shown in answer to a POST ("Show original"), and each view of
+it is audited."""
 
 from __future__ import annotations
 
@@ -20,14 +21,12 @@ from analysis.text_pages._common import (
     survey_and_consultation,
     text_url,
 )
-from consult.auth import MEMBER, planners, require_role
+from consult.auth import MEMBER, admins, planners
 from consult.i18n import N_
 from consult.services import audit
 from consult.services.staff import StaffMember
 from consult.tables import Role
 from consult.web import form_text
-
-admins = require_role(Role.admin)
 
 
 async def _page(
@@ -106,8 +105,10 @@ class OriginalTextController(Controller):
     guards = [admins]
     dependencies = MEMBER
 
-    @get("/{text_answer_id:int}/original", name="text_original")
+    @post("/{text_answer_id:int}/original", name="text_original")
     async def original(self, text_answer_id: int, member: StaffMember) -> Template:
+        """The original, personal data included: a POST ("Show original"), because
+        each view writes its audit row and no GET writes. The page is no-store."""
         found = await text_insights.original_text(text_answer_id)
         if found is None:
             raise NotFoundException()

@@ -461,18 +461,24 @@ def test_pages_show_redacted_text_and_only_admins_the_original(client, base, run
     original = f"/staff/text-answers/{row['id']}/original"
     for page in ("", "/themes", "/codebook", "/safeguarding"):
         assert "anna@example.is" not in client.get(f"{base}{page}").text
-    assert client.get(original).status_code == 403, "a planner does not see originals"
+    assert post_form(client, base, original, {}).status_code == 403, (
+        "a planner does not see originals"
+    )
     signed_in_as(client, "text-admin")
     before = run(AuditEvent.count().where(AuditEvent.action == "view_original_text").run)
-    page = client.get(original)
+    assert client.get(original).status_code == 405, "a GET writes nothing, so shows nothing"
+    page = post_form(client, base, original, {})
     assert page.status_code == 200
     assert "anna@example.is" in page.text
     assert "<script>alert" not in page.text
     assert (
         run(AuditEvent.count().where(AuditEvent.action == "view_original_text").run) == before + 1
     )
-    assert "/original" in client.get(f"{base}/safeguarding?all=1").text
-    assert client.get("/staff/text-answers/999999/original").status_code == 404
+    assert '/original" class="body">' in client.get(f"{base}/safeguarding?all=1").text, (
+        "the safeguarding page offers the original as a form"
+    )
+    missing = "/staff/text-answers/999999/original"
+    assert post_form(client, base, missing, {}).status_code == 404
 
 
 ROUTES = ("", "/themes", "/codebook", "/safeguarding", "?by=language")
@@ -482,14 +488,17 @@ def test_who_may_see_the_text_pages(client, survey, run):
     base = f"/staff/surveys/{survey.survey_id}/text"
     night = _theme_id(run, survey, "night")
     pages = [f"{base}{route}" for route in ROUTES] + [f"{base}/themes/{night}/review"]
+    original = "/staff/text-answers/1/original"
     signed_in_as(client, None)
-    for page in [*pages, "/staff/text-answers/1/original"]:
+    for page in pages:
         response = client.get(page, follow_redirects=False)
         assert response.status_code == 303
         assert "/staff/login" in response.headers["location"]
+    assert post_form(client, "/staff/login", original, {}).status_code == 401
     signed_in_as(client, "text-facilitator")
-    for page in [*pages, "/staff/text-answers/1/original"]:
+    for page in pages:
         assert client.get(page).status_code == 403, page
+    assert post_form(client, "/staff", original, {}).status_code == 403
     assert post_form(client, "/staff", f"{base}/codebook/recode", {}).status_code == 403, (
         "nor may a facilitator act"
     )

@@ -3,4 +3,9 @@ the audit log."""
 
 from __future__ import annotations
 
-PRIVACY_CONTROLLERS: tuple[type, ...] = ()
+from consult.controllers.privacy._audit import AuditLogController
+from consult.controllers.privacy._withdraw import WithdrawalController
+
+PRIVACY_CONTROLLERS: tuple[type, ...] = (WithdrawalController, AuditLogController)
+
+__all__ = ["PRIVACY_CONTROLLERS"]
