@@ -14,6 +14,7 @@ from consult.auth import MEMBER, planners
 from consult.services import consultations
 from consult.services.staff import StaffMember
 from consult.tables import Consultation, ConsultationStatus, Role
+from surveys import abuse
 from surveys import services as surveys
 from surveys.flow import SurveySpec
 
@@ -64,6 +65,8 @@ class ResultsController(Controller):
             context["exports"] = await export_jobs.latest_exports(
                 spec.id, None if member.role == Role.admin else member.user_id
             )
+            # Stored but not counted until a planner decides (surveys.abuse).
+            context["held"] = await abuse.held_count(spec.id)
         return Template(
             "staff/_results_body.html" if polled else "staff/results.html", context=context
         )

@@ -29,7 +29,7 @@ from consult.services.reach import Reach, reach_of
 from consult.services.staff import StaffMember
 from consult.tables import ApiToken, Consultation, Finding, HostedSession, Job, Organisation, Role
 from consult.web import MAX_ID
-from surveys.tables import Question, Survey
+from surveys.tables import Question, Response, Survey
 
 # What a path id resolves to: its city, and the ids of the path's other parameters
 # it must agree with ({"city": "Oslo", "survey_id": 3}); None when there is none.
@@ -62,6 +62,15 @@ async def _question(object_id: int) -> Owner | None:
             Question.survey.consultation.as_alias("consultation_id"),
             Question.survey.consultation.city.as_alias("city"),
         ).where(Question.id == object_id)
+    )
+
+
+async def _response(object_id: int) -> Owner | None:
+    return await _first(
+        Response.select(
+            Response.survey.as_alias("survey_id"),
+            Response.survey.consultation.city.as_alias("city"),
+        ).where(Response.id == object_id)
     )
 
 
@@ -174,6 +183,7 @@ RESOLVERS: Mapping[str, Resolver] = {
     "consultation_id": _consultation,
     "survey_id": _survey,
     "question_id": _question,
+    "response_id": _response,
     "theme_id": _theme,
     "coding_id": _coding,
     "flag_id": _flag,
