@@ -56,13 +56,17 @@ def code_at(key: bytes, step: int, digits: int = DIGITS) -> str:
     return str(number % 10**digits).zfill(digits)
 
 
+def _now() -> float:
+    return time.time()
+
+
 def matching_step(secret: str, typed: str, moment: float | None = None) -> int | None:
     """The step whose code `typed` is, within DRIFT_STEPS of now; None if none is."""
     code = "".join(typed.split())
     if len(code) != DIGITS or not code.isascii() or not code.isdigit():
         return None
     key = _secret_bytes(secret)
-    now = step_at(time.time() if moment is None else moment)
+    now = step_at(_now() if moment is None else moment)
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
         if hmac.compare_digest(code_at(key, step), code):
             return step

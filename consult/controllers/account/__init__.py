@@ -2,4 +2,8 @@
 
 from __future__ import annotations
 
-ACCOUNT_CONTROLLERS: tuple[type, ...] = ()
+from consult.controllers.account._second_factor import AccountController
+
+ACCOUNT_CONTROLLERS: tuple[type, ...] = (AccountController,)
+
+__all__ = ["ACCOUNT_CONTROLLERS"]
