@@ -16,7 +16,7 @@ from datetime import timedelta
 from piccolo.apps.user.tables import BaseUser
 
 from consult.database import write_transaction
-from consult.services import passwords, rate_limits, totp
+from consult.services import audit, passwords, rate_limits, totp
 from consult.tables import Role, Staff
 
 ACCOUNT_TRIES = rate_limits.Limit("sign-in:account", 10, timedelta(minutes=15))
@@ -188,4 +188,5 @@ async def create_user(
             await Staff.insert(
                 Staff(user=user.id, role=role.value, organisation=organisation_id, city=city)
             )
+    await audit.record(None, "set_role", "user", user.id, f"{username}: {role.value} {city}")
     return user.id
