@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sqlite3
 import weakref
 from collections.abc import AsyncIterator
@@ -21,6 +22,11 @@ from piccolo.engine.sqlite import (
 )
 
 from consult.settings import Settings
+
+# aiosqlite logs every statement with its bound values at DEBUG: with the root
+# logger at DEBUG, residents' answers would reach the log. Its own level keeps it
+# at INFO, whatever the root logger's (tests/integration/test_logs_hold_nothing_personal.py).
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 # Pragmas set on every SQLite connection. WAL itself is a property of the file and is
 # set once by `consult migrate`; synchronous=FULL makes every commit durable.
