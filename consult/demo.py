@@ -372,6 +372,48 @@ async def _synthetic_responses(survey_id: int, sessions: dict[str, int] | None =
         await follow_up_stored(response_ids)
 
 
+# Responses held for review (surveys.abuse), so that the results say "3 responses
+# held for review" and the review page has something to decide: (flags, free text).
+DEMO_HELD = (
+    ("honeypot,too_fast", "Best prices on watches at www.cheap-watches.example today"),
+    ("repeat_browser", "More youth workers in the evenings, and in Árbær too."),
+    ("duplicate_text,spike", FREE_TEXT["en"][1]),
+)
+
+
+async def _demo_held(survey_id: int) -> None:
+    """Add the held responses unless they are there (their keys are the demo's own)."""
+    survey = await surveys.load_spec(survey_id)
+    assert survey is not None
+    rng = random.Random(SEED + 3)
+    text_question = next(q for q in survey.questions if q.type == "long_text")
+    submitted = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=5)
+    async with write_transaction():
+        for number, (flags, text) in enumerate(DEMO_HELD):
+            form = {**_synthetic_form(rng, survey, "en"), text_question.field_name: [text]}
+            parsed = Journey(survey, form).parse_all()
+            inserted = (
+                await Response.insert(
+                    Response(
+                        survey=survey.id,
+                        channel=Channel.web.value,
+                        locale="en",
+                        submitted_at=submitted + timedelta(hours=number),
+                        idempotency_key=f"demo-held-{number}",
+                        consent_version=survey.consent_version,
+                        status=ResponseStatus.quarantined.value,
+                        flags=flags,
+                    )
+                )
+                .on_conflict(target=Response.idempotency_key, action="DO NOTHING")
+                .returning(Response.id)
+            )
+            if inserted and parsed.answers:
+                response_id = inserted[0]["id"]
+                values = [v for a in parsed.answers for v in answer_row_values(response_id, a)]
+                await Answer.raw(answers_insert_sql(len(parsed.answers)), *values)
+
+
 DEMO_CODEBOOK = Path(__file__).resolve().parent.parent / "analysis" / "demo_codebook.json"
 # Per accepted theme, the planner of the demo confirmed this many suggested codes
 # and rejected the weakest one, so the coder has learnt from a review.
@@ -419,6 +461,7 @@ async def load_demo() -> str:
         await _demo_outreach(existing.id, organisations)
         if survey is not None:
             await _demo_strategy(existing, survey["id"], organisations)
+            await _demo_held(survey["id"])
         return _sign_in_text(password)
     consultation = await consultations.create(
         ConsultationInput(
@@ -445,6 +488,7 @@ async def load_demo() -> str:
     await consultations.set_status(consultation, ConsultationStatus.open)
     organisations = await _demo_organisations()
     await _synthetic_responses(survey_id, await _demo_sessions(consultation.id, organisations))
+    await _demo_held(survey_id)
     await _demo_outreach(consultation.id, organisations)
     await _demo_analysis(survey_id)
     await _demo_strategy(consultation, survey_id, organisations)
