@@ -24,7 +24,7 @@ from tests.fixtures import PASSWORD, csrf_token, sign_in
 #   planners  planners and admins only: 403 for any facilitator
 #   refused   another member's object (an export job): 403 or 404
 RULES: tuple[tuple[str, str], ...] = (
-    (r"/staff/login", "auth"),
+    (r"/staff/login(/code)?", "auth"),
     (r"/staff/logout", "auth"),
     (r"/staff", "open"),
     (r"/staff/sessions", "open"),
@@ -38,6 +38,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"/staff/quotes/.*", "planners"),
     (r"/staff/text-answers/.*", "planners"),
     (r"/staff/api-tokens(/.*)?", "planners"),
+    (r"/staff/account(/.*)?", "planners"),
     (r"/staff/outreach(/.*)?", "planners"),
     (r"/staff/exports/.*", "refused"),
 )
