@@ -30,6 +30,7 @@ from consult.tables import (
     SessionGroup,
     TagKind,
 )
+from consult.text_input import whole_number
 from surveys.tables import Question, Response
 
 DISTRICT_KEY = "district"  # the demographic bank's question (surveys/instruments/demographics.json)
@@ -201,7 +202,7 @@ def check_targets(rows: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, int]
             continue
         if not group or len(group) > GROUP_MAX:
             errors[index] = "group"
-        elif not target.isdigit() or len(target) > 7 or not 1 <= int(target) <= TARGET_MAX:
+        elif not 1 <= (whole_number(target) or 0) <= TARGET_MAX:
             errors[index] = "target"
         elif group_key(group) in seen:
             errors[index] = "repeated"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import Any
 
@@ -45,7 +46,7 @@ from consult.retention import purge_worker
 from consult.sessions import ChangedOnlySessionBackend, csrf_config, session_config
 from consult.settings import Settings, get_settings
 from consult.templating import STATIC_DIR, make_template_engine
-from consult.web import MAX_ID
+from consult.web import MAX_ID, clean_form
 from surveys.controllers import (
     LeaveController,
     QuestionController,
@@ -56,6 +57,8 @@ from surveys.controllers.join import JOIN_CONTROLLERS
 from surveys.controllers.paper import PAPER_CONTROLLERS
 
 SQLITE_SWITCH_INTERVAL_S = 0.001
+# The largest request body the app reads (413 past it; see README "Limits").
+REQUEST_MAX_BYTES = 4_000_000
 # Static files are addressed with a digest of their content (static_url), so a
 # browser may keep them for a year: a changed file has a new address.
 STATIC_CACHE = CacheControlHeader(max_age=365 * 24 * 60 * 60, public=True, immutable=True)
@@ -79,6 +82,17 @@ async def _refuse_impossible_ids(request: Request[Any, Any, Any]) -> None:
     for value in request.path_params.values():
         if type(value) is int and not 0 <= value <= MAX_ID:
             raise NotFoundException()
+
+
+async def _screen_request(request: Request[Any, Any, Any]) -> None:
+    """What every request passes before its handler: an address naming nothing
+    answers 404, and a form's text is normalised (consult.web.clean_form)."""
+    # A control character (%00) in a path names no page and no file; the static
+    # files' handler failed on it with a 500.
+    if any(ord(character) < 32 for character in request.url.path):
+        raise NotFoundException()
+    await _refuse_impossible_ids(request)
+    await clean_form(request)
 
 
 # Served over https only (Settings.secure_cookies): a browser then refuses plain http
@@ -180,9 +194,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         csrf_config=csrf,
         openapi_config=openapi_config(),
+        # Bigger than any form or upload (a survey or codebook file is 1-2 MB).
+        request_max_body_size=REQUEST_MAX_BYTES,
         # Only the JSON API's router opts back in: pages are not an API.
         include_in_schema=False,
-        before_request=_refuse_impossible_ids,
+        before_request=_screen_request,
         before_send=[security_headers_hook(settings)],
         # The background workers start once the connections are open and stops before
         # they close.
@@ -203,6 +219,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PermissionDeniedException: errors.forbidden,
             NotFoundException: errors.not_found,
             HTTPException: errors.other_http_error,
+            # A database down or out of disk: 503, "not saved, try again".
+            **dict.fromkeys(
+                (*errors.UNAVAILABLE, sqlite3.OperationalError), errors.database_unavailable
+            ),
             500: errors.server_error,
         },
         debug=settings.debug,

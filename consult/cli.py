@@ -191,12 +191,13 @@ async def _run_export(args: argparse.Namespace, partial: Path) -> tuple[int, int
     from analysis.export_jobs import ExportFormat, writer_for
     from consult import i18n
     from consult.services import audit, consultations
+    from consult.text_input import whole_number
     from surveys import services as surveys
 
     named = str(args.consultation)
     consultation = await consultations.by_slug(named)
-    if consultation is None and named.isdigit():
-        consultation = await consultations.by_id(int(named))
+    if consultation is None and (number := whole_number(named)) is not None:
+        consultation = await consultations.by_id(number)
     if consultation is None:
         raise _Refused(f"no consultation with the slug or id {named!r}")
     if args.survey is not None:

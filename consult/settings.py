@@ -37,7 +37,7 @@ def _secret_key() -> str:
 
 def _seconds(name: str, default: int) -> int:
     raw = os.environ.get(name, "")
-    return max(1, int(raw)) if raw.strip().isdigit() else default
+    return max(1, int(raw)) if raw.strip().isascii() and raw.strip().isdigit() else default
 
 
 def _bool(name: str, default: bool) -> bool:

@@ -9,14 +9,17 @@ from typing import Annotated, Any
 
 from litestar import Request
 from litestar.datastructures import FormMultiDict
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException
 from litestar.params import Parameter
+from litestar.types import Empty
+from litestar.utils.scope.state import ScopeState
 
 from consult import i18n
+from consult.i18n import N_
 from consult.settings import get_settings
+from consult.text_input import FIELD_MAX_CHARS, MAX_ID, clean_text, normalise
 
-# The largest id either database stores (PostgreSQL's integer): a bigger one in an
-# address names nothing, and asking the database for it would fail, not miss.
-MAX_ID = 2_147_483_647
 # An id in a path, refused with 400 outside 1..MAX_ID (documented in the schema).
 ObjectId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 
@@ -49,5 +52,45 @@ def form_lists(form: FormMultiDict) -> Mapping[str, list[str]]:
 
 
 def form_text(form: FormMultiDict, name: str) -> str:
+    """One field's text as it is stored (consult.text_input.clean_text); "" if absent."""
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return clean_text(value) if isinstance(value, str) else ""
+
+
+_FORMS = frozenset({RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART})
+
+
+class FieldTooLong(HTTPException):
+    """A form field longer than any form takes: refused whole, with a page saying so."""
+
+    status_code = 422
+    detail = N_("One of the fields holds more than %(max)s characters.")
+
+
+def _normalised(name: str, value: Any) -> Any:
+    if isinstance(value, list):
+        return [_normalised(name, item) for item in value]
+    if not isinstance(value, str):
+        return value  # an uploaded file: its reader checks it
+    if len(value) > FIELD_MAX_CHARS:
+        raise FieldTooLong()
+    # A password is compared as typed (hashes made before normalising must match).
+    return value if "password" in name else normalise(value)
+
+
+async def clean_form(request: Request[Any, Any, Any]) -> None:
+    """Normalise every text field of a sent form before any handler reads it.
+
+    One place for every form, so that no field (an answer, a survey title, an
+    organisation's name, a finding) can reach the database with a NUL byte, which
+    PostgreSQL refuses and SQLite keeps. The parsed form is kept in the ASGI scope,
+    where the handler's `request.form()` then finds it.
+    """
+    content_type, _ = request.content_type
+    if request.method in ("GET", "HEAD") or content_type not in _FORMS:
+        return
+    state = ScopeState.from_scope(request.scope)
+    if state.form is Empty:
+        # A request of its own parses it, so the handler's has no copy of the raw form.
+        await type(request)(request.scope, request.receive).form()
+    state.form = {name: _normalised(name, value) for name, value in state.form.items()}

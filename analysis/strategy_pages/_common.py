@@ -21,6 +21,7 @@ from analysis.strategy_words import (
 )
 from consult.services import consultations
 from consult.tables import Consultation
+from consult.text_input import whole_number
 from consult.web import translator
 from surveys import services as surveys
 from surveys.flow import SurveySpec
@@ -72,8 +73,7 @@ def back(url: str, **query: object) -> Redirect:
 
 
 def int_or_none(value: object) -> int | None:
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return whole_number(value)  # plain digits, 0 to the largest id (consult.text_input)
 
 
 async def evidence_choices(

@@ -11,6 +11,7 @@ from litestar.response import Redirect
 
 from consult.services import consultations
 from consult.tables import Consultation
+from consult.text_input import whole_number
 from surveys import services as surveys
 from surveys.flow import SurveySpec
 
@@ -45,5 +46,4 @@ def back(url: str, **query: object) -> Redirect:
 
 
 def int_or_none(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return whole_number(value)  # plain digits, 0 to the largest id (consult.text_input)

@@ -25,6 +25,7 @@ from consult.services.reach import reach_of
 from consult.services.staff import StaffMember, check_code, check_sign_in
 from consult.sessions import fresh_csrf_cookie
 from consult.tables import ConsultationStatus, Role
+from consult.text_input import is_ascii_number
 from consult.web import form_text
 
 
@@ -135,7 +136,9 @@ def _consultation_errors(values: dict[str, str]) -> dict[str, str]:
     for name in ("purpose", "data_use"):
         if not values[name] or len(values[name]) > 5000:
             errors[name] = N_("Enter up to %(limit)s characters.")
-    if not values["minutes"].isdigit() or not 1 <= int(values["minutes"]) <= 120:
+    # ASCII digits only: "²" passes isdigit() and then fails int() (it was a 500).
+    minutes = values["minutes"]
+    if not is_ascii_number(minutes) or len(minutes) > 3 or not 1 <= int(minutes) <= 120:
         errors["minutes"] = N_("Enter a number of minutes from 1 to 120.")
     return errors
 

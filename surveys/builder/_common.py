@@ -7,8 +7,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from consult.database import write_transaction
+from consult.i18n import N_
 from surveys import services
-from surveys.definition import Problem, definition_of, rule_problems
+from surveys.definition import (
+    MAX_OPTIONS,
+    MAX_QUESTIONS,
+    Problem,
+    definition_of,
+    rule_problems,
+)
 from surveys.flow import SurveySpec
 from surveys.tables import Question
 
@@ -64,7 +71,28 @@ async def survey_problems(survey_id: int) -> tuple[SurveySpec, list[Problem]]:
         spec.questions,
         keys,
     )
-    return spec, list(rule_problems(definition))
+    return spec, [*_count_problems(spec), *rule_problems(definition)]
+
+
+def _count_problems(spec: SurveySpec) -> list[Problem]:
+    """The limits on counts a definition file has (its schema's maxItems), which
+    the builder's changes must keep too: a survey that could not be exported and
+    imported again is not made."""
+    problems = []
+    if len(spec.questions) > MAX_QUESTIONS:
+        problems.append(
+            Problem("", N_("A survey has at most %(max)s questions."), {"max": MAX_QUESTIONS})
+        )
+    for index, question in enumerate(spec.questions):
+        if len(question.options) > MAX_OPTIONS or len(question.statements) > MAX_OPTIONS:
+            problems.append(
+                Problem(
+                    f"questions[{index}]",
+                    N_("A question has at most %(max)s answers and %(max)s statements."),
+                    {"max": MAX_OPTIONS},
+                )
+            )
+    return problems
 
 
 @asynccontextmanager

@@ -11,12 +11,18 @@ from litestar.datastructures import FormMultiDict
 from consult.i18n import N_
 from consult.web import form_text
 from surveys.builder import NewOption, QuestionEdit, QuestionInput, SpecialOptions
+from surveys.definition import MAX_OPTIONS
 from surveys.question_types import NUMBER_MAX, NUMBER_MIN, REGISTRY, QuestionSpec, QuestionType
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TEXT_MAX = 1000
 LABEL_MAX = 300
 UNIT_MAX = 30
+# A question's answers (or a matrix's statements) in all, as in a definition file
+# (surveys.definition.MAX_OPTIONS): refused here before anything is written, where
+# 100,000 lines took 9 s and then failed the database ("too many SQL variables").
+TOO_MANY_OPTIONS = N_("Enter at most 100 answers, one on each line.")
+TOO_MANY_STATEMENTS = N_("Enter at most 100 statements, one on each line.")
 # The labels special answers get when a planner ticks them (survey content, so in
 # the survey's language; a planner edits them like any other answer).
 OTHER_LABEL = "Other (please specify)"
@@ -92,6 +98,10 @@ def _common(form_data: FormMultiDict, kind: QuestionType | None) -> QuestionForm
         len(line) > LABEL_MAX for line in _lines(values["options"] + "\n" + values["statements"])
     ):
         form.errors["options"] = N_("Each answer must be 300 characters or fewer.")
+    if len(_lines(values["options"])) > MAX_OPTIONS:
+        form.errors["options"] = TOO_MANY_OPTIONS
+    if len(_lines(values["statements"])) > MAX_OPTIONS:
+        form.errors["statements"] = TOO_MANY_STATEMENTS
     if (
         kind is not None
         and kind.has_statements
@@ -217,6 +227,10 @@ def question_edit(
         if not label or len(label) > LABEL_MAX:
             form.errors[f"option-{option.id}"] = N_("Enter an answer of up to 300 characters.")
     form.values["labels"] = labels
+    # The special answers' boxes may add up to three more: the builder's rules
+    # (surveys.builder.survey_problems) refuse a question past the limit then.
+    if len(question.options) + len(_lines(form.values["options"])) > MAX_OPTIONS:
+        form.errors["options"] = TOO_MANY_OPTIONS
     limits = _limits(form)
     if not form.is_valid:
         return form, None

@@ -306,10 +306,9 @@ class SurveyBuilderController(Controller):
             )
         try:
             await builder.add_definition_questions(spec.id, chosen)
-        except builder.QuestionsLocked:
-            return await _builder_page(
-                consultation, request, refusals=_locked_refusal(), status_code=409
-            )
+        except (builder.QuestionsLocked, builder.ChangeRefused) as error:
+            # ChangeRefused: past a survey's most questions, say.
+            return await self._refused(request, consultation, error)
         return back_to_builder(consultation, f"survey-{spec.id}")
 
     async def _refused(

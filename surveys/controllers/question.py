@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from consult.auth import planners
 from consult.i18n import N_
 from consult.tables import Consultation
+from consult.text_input import whole_number
 from consult.web import form_text
 from surveys import builder, services
 from surveys.controllers import _builder_forms as forms
@@ -67,8 +68,8 @@ async def _edit_page(
 def _option_action(value: str) -> tuple[str, int] | None:
     """`up:12`, `down:12` or `remove:12` from an option's button; None otherwise."""
     action, _, option_id = value.partition(":")
-    if action in ("up", "down", "remove") and option_id.isdigit():
-        return action, int(option_id)
+    if action in ("up", "down", "remove") and (number := whole_number(option_id)) is not None:
+        return action, number
     return None
 
 
@@ -148,7 +149,9 @@ class QuestionController(Controller):
             if form_text(form, "remove"):
                 await builder.remove_condition(question.id)
             else:
-                chosen = {int(v) for v in form.getall("option", []) if str(v).isdigit()}
+                chosen = {
+                    n for v in form.getall("option", []) if (n := whole_number(v)) is not None
+                }
                 sources = {
                     source.id
                     for source in condition_sources(spec, question)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
-import re
-import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+# One normalisation for every text a person sends, answers as well as survey texts.
+from consult.text_input import clean_text as clean_text
 
 if TYPE_CHECKING:
     from surveys.question_types._base import QuestionType
@@ -15,14 +16,6 @@ if TYPE_CHECKING:
 # What a form may hold for one answer; anything longer is cut before it is parsed
 # or kept in a draft (each type then refuses what is over its own limit, in words).
 RAW_VALUE_MAX = 6000
-# Control characters other than tab and newline: invisible, and PostgreSQL refuses NUL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: str) -> str:
-    """Text as it is stored: NFC, newlines as LF, no control characters, trimmed."""
-    text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return _CONTROL.sub("", text).strip()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,403 @@
+"""Bad input that used to give a 500 gets a clear 4xx, and text is stored the same
+way on both engines: a NUL byte (which PostgreSQL refuses and SQLite kept) and the
+other control characters are removed from every field of every form, `minutes=²`
+is refused in words, ids no table can hold name nothing, a NUL in a /static/ path
+is a 404 that writes no raw NUL into the log, and the documented limits on counts
+and sizes (README, "Limits") are refused with 422 before anything is written."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.conftest import ENGINE
+from tests.fixtures import csrf_token, page_text, post_form, send_survey, signed_in_as
+
+# NUL, another control character, a CR LF and a decomposed é (e + U+0301).
+DIRTY = "Night\x00 bus\x01 in Bre\u0301ttir\r\nend"
+CLEAN = "Night bus in Bréttir\nend"
+
+
+@pytest.fixture(scope="module")
+def survey(make_survey, make_staff):
+    make_staff("hostile.admin", "admin")
+    return make_survey("hostile-city")
+
+
+@pytest.fixture
+def admin(client, survey):
+    signed_in_as(client, "hostile.admin")
+    yield
+    signed_in_as(client, None)
+
+
+def _stored(run, table, column, where):
+    rows = run(table.select(column).where(where).run)
+    return [row[column._meta.name] for row in rows]
+
+
+def test_a_residents_answer_with_a_nul_byte_is_stored_without_it_and_shown(
+    client, run, survey, admin
+):
+    from analysis import jobs
+    from surveys.tables import Answer
+
+    ids, options = survey.question_ids, survey.option_ids
+    signed_in_as(client, None)
+    for _ in range(5):
+        sent = send_survey(
+            client,
+            survey.submit_url,
+            {
+                f"q{ids['single']}": str(options["single"][0]),
+                f"q{ids['scale']}": str(options["scale"][0]),
+                f"q{ids['text']}": DIRTY,
+            },
+        )
+        assert sent.status_code == 303, sent.text
+    assert _stored(run, Answer, Answer.text, Answer.question == ids["text"]) == [CLEAN] * 5
+    run(jobs.analyse_all_pending)
+    signed_in_as(client, "hostile.admin")
+    base = f"/staff/surveys/{survey.survey_id}/text"
+    book = {"themes": [{"id": "night", "label": "At night", "keywords": ["night", "bus"]}]}
+    page = client.get(f"{base}/codebook").text
+    imported = client.post(
+        f"{base}/codebook/import",
+        data={"_csrf_token": csrf_token(page)},
+        files={"codebook": ("codebook.json", json.dumps(book).encode(), "application/json")},
+        follow_redirects=False,
+    )
+    assert imported.status_code == 303
+    assert post_form(client, f"{base}/codebook", f"{base}/codebook/recode", {}).status_code == 303
+    from analysis.tables import Theme
+
+    theme = run(Theme.select(Theme.id).where(Theme.key == "night").first().run)["id"]
+    review = client.get(f"{base}/themes/{theme}/review")
+    assert review.status_code == 200
+    assert "Night bus in Bréttir" in page_text(review.text)
+    assert "\x00" not in review.text
+
+
+def test_a_survey_title_an_organisation_and_a_finding_are_stored_clean(client, run, survey, admin):
+    from consult.tables import Finding, Organisation
+    from surveys.tables import Survey
+
+    consultation = f"/staff/consultations/{survey.consultation_id}"
+    sent = post_form(client, consultation, f"{consultation}/surveys", {"title": DIRTY})
+    assert sent.status_code == 303, sent.text
+    titles = _stored(run, Survey, Survey.title, Survey.consultation == survey.consultation_id)
+    assert CLEAN in titles
+    assert "Night bus in Bréttir" in page_text(client.get(consultation).text)
+
+    sent = post_form(
+        client,
+        "/staff/organisations/new",
+        "/staff/organisations/",
+        {"name": DIRTY.replace("\r\n", " "), "kind": "youth", "city": "Reykjavik"},
+    )
+    assert sent.status_code == 303, sent.text
+    names = _stored(run, Organisation, Organisation.name, Organisation.city == "Reykjavik")
+    assert "Night bus in Bréttir end" in names
+    assert "Night bus in Bréttir end" in page_text(client.get(sent.headers["location"]).text)
+
+    findings = f"{consultation}/findings"
+    sent = post_form(
+        client,
+        f"{findings}/new",
+        f"{findings}/new",
+        {
+            "title": DIRTY.replace("\r\n", " "),
+            "statement": DIRTY,
+            "priority": "high",
+            "status": "proposed",
+        },
+    )
+    assert sent.status_code == 303, sent.text
+    assert "Night bus in Bréttir end" in page_text(client.get(sent.headers["location"]).text)
+    statements = _stored(
+        run, Finding, Finding.statement, Finding.consultation == survey.consultation_id
+    )
+    assert statements == [CLEAN]
+
+
+def test_minutes_written_in_superscript_are_refused_in_words(client, admin):
+    sent = post_form(
+        client,
+        "/staff/consultations/new",
+        "/staff/consultations",
+        {
+            "slug": "superscript",
+            "title": "Superscript",
+            "purpose": "Why.",
+            "city": "Reykjavik",
+            "run_by": "City",
+            "data_use": "Planners.",
+            "minutes": "²",
+        },
+    )
+    assert sent.status_code == 422
+    text = page_text(sent.text)
+    assert "Enter a number of minutes from 1 to 120." in text
+    assert "Superscript" in sent.text  # what was typed is kept
+
+
+# The smallest ids no table can hold: PostgreSQL's integer ends at 2^31 - 1.
+TOO_BIG = (str(2**31), str(2**63), "9" * 30)
+
+
+def test_ids_no_table_can_hold_name_nothing_in_a_query_too(client, survey, admin):
+    survey_id = survey.survey_id
+    pages = [
+        f"/staff/surveys/{survey_id}/indicators?question={{}}",
+        f"/staff/surveys/{survey_id}/text/themes?theme={{}}",
+        f"/staff/surveys/{survey_id}/text/codebook?theme={{}}&count={{}}",
+        f"/staff/surveys/{survey_id}/text/safeguarding?after={{}}&done={{}}",
+        f"/staff/surveys/{survey_id}/results?by=q{{}}",
+        f"/staff/consultations/{survey.consultation_id}/findings?done={{}}",
+    ]
+    for page in pages:
+        for value in (*TOO_BIG, "²", "-1"):
+            url = page.replace("{}", value)
+            response = client.get(url, follow_redirects=False)
+            assert response.status_code < 500, url
+    for value in TOO_BIG:
+        response = client.get(f"/staff/surveys/{value}/results")
+        assert response.status_code == 404, value
+        assert "Page not found" in response.text
+
+
+def test_a_nul_in_a_static_path_is_a_404_and_never_reaches_the_log(client, caplog):
+    signed_in_as(client, None)
+    with caplog.at_level(logging.DEBUG):
+        for path in ("/static/%00", "/static/css/a%00b.css", "/static/%01x", "/c/%00/surveys"):
+            response = client.get(path)
+            assert response.status_code == 404, path
+            assert "Page not found" in response.text
+    assert not any("\x00" in record.getMessage() for record in caplog.records)
+    assert not any(record.levelno >= logging.ERROR for record in caplog.records)
+
+
+def test_a_question_with_more_answers_than_the_limit_is_refused_before_it_is_stored(
+    client, run, survey, admin
+):
+    from surveys.tables import Option
+
+    consultation = f"/staff/consultations/{survey.consultation_id}"
+    action = f"{consultation}/surveys/{survey.survey_id}/questions"
+    before = run(Option.count().run)
+    for count, message in (
+        (101, "Enter at most 100 answers, one on each line."),
+        (100_000, "What you sent is too long"),
+    ):
+        options = "\n".join(f"Answer {number}" for number in range(count))
+        sent = post_form(
+            client,
+            consultation,
+            action,
+            {"type": "single_choice", "text": "Where do you live?", "options": options},
+        )
+        assert sent.status_code == 422, count
+        assert message in page_text(sent.text), count
+    assert run(Option.count().run) == before
+
+
+def test_a_field_or_a_body_past_the_limits_is_refused_with_a_page(client, survey):
+    signed_in_as(client, None)
+    token = csrf_token(client.get(survey.url).text)
+    long_field = client.post(
+        f"{survey.url}/start",
+        data={"_csrf_token": token, "note": "x" * 100_001},
+        follow_redirects=False,
+    )
+    assert long_field.status_code == 422
+    assert "What you sent is too long" in page_text(long_field.text)
+    assert "100,000 characters" in page_text(long_field.text)
+    huge = client.post(
+        f"{survey.url}/start",
+        data={"_csrf_token": token, "note": "x" * 4_100_000},
+        follow_redirects=False,
+    )
+    assert huge.status_code == 413
+    assert "What you sent is too long" in page_text(huge.text)
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page and the links it has, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+        self.links: list[str] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and (a.get("href") or "").startswith("/staff"):
+            self.links.append(a["href"].split("#", 1)[0])
+        elif tag == "form":
+            self.forms.append(
+                {
+                    "action": a.get("action") or "",
+                    "method": (a.get("method") or "get").lower(),
+                    "multipart": "multipart" in (a.get("enctype") or ""),
+                    "fields": [],
+                }
+            )
+        elif not self.forms:
+            return
+        fields = self.forms[-1]["fields"] if self.forms else []
+        if tag == "input" and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            fields.append((a["name"], kind, a.get("value") or ""))
+        elif tag == "textarea" and a.get("name"):
+            fields.append((a["name"], "textarea", ""))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+        elif tag == "option" and self._select:
+            fields.append((self._select, "select", a.get("value") or ""))
+            self._select = None
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+# Forms the crawl leaves alone: signing out would end it, and a password form
+# compares what is typed (passwords are never normalised).
+_SKIPPED = re.compile(r"/logout|/login|/account|/password")
+_DOWNLOAD = re.compile(r"\.(xlsx|csv|json|zip|png|svg|pdf)(\?|$)")
+_TYPED = {"text", "search", "email", "url", "tel", "textarea", "number", "date"}
+
+
+def _dirty_form(fields) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for name, kind, value in fields:
+        data.setdefault(name, []).append(DIRTY if kind in _TYPED else value)
+    return data
+
+
+def _control_characters_stored(run) -> list[str]:
+    """Every (table.column) of text holding a control character other than tab
+    and newline (a NUL cannot be stored on PostgreSQL at all, so \\x01 is looked for)."""
+    from piccolo.engine import engine_finder
+
+    engine = engine_finder()
+
+    async def scan() -> list[str]:
+        if ENGINE == "postgres":
+            columns = await engine._run_in_new_connection(
+                "SELECT table_name AS t, column_name AS c FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND data_type IN ('text', 'character varying')"
+            )
+            test = "strpos({c}, chr(1)) > 0"
+        else:
+            columns = []
+            for row in await engine._run_in_new_connection(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            ):
+                for column in await engine._run_in_new_connection(
+                    f'PRAGMA table_info("{row["name"]}")'
+                ):
+                    if (
+                        column["type"].upper() in ("TEXT", "VARCHAR")
+                        or "CHAR" in column["type"].upper()
+                    ):
+                        columns.append({"t": row["name"], "c": column["name"]})
+            test = "instr({c}, char(1)) > 0 OR instr({c}, char(0)) > 0"
+        found = []
+        for column in columns:
+            where = test.format(c=f'"{column["c"]}"')
+            rows = await engine._run_in_new_connection(
+                f'SELECT COUNT(*) AS n FROM "{column["t"]}" WHERE {where}'  # noqa: S608
+            )
+            if rows[0]["n"]:
+                found.append(f"{column['t']}.{column['c']}")
+        return found
+
+    return run(scan)
+
+
+def test_every_staff_form_stores_text_without_control_characters(client, run, survey, admin):
+    """A crawl of the staff pages an admin reaches, sending every POST form with a
+    NUL-laden value in each field a person types into: no 5xx anywhere, and no
+    control character anywhere in the database afterwards. Last in this module:
+    it sends every form, so statuses change and objects go."""
+    seen_pages: set[str] = set()
+    sent_forms: set[str] = set()
+    waiting = ["/staff", f"/staff/consultations/{survey.consultation_id}"]
+    problems = []
+    for _ in range(2):  # twice: the first round makes objects with forms of their own
+        forms = []
+        while waiting and len(seen_pages) < 150:
+            url = waiting.pop(0)
+            if url in seen_pages or _DOWNLOAD.search(url) or _SKIPPED.search(url):
+                continue
+            seen_pages.add(url)
+            response = client.get(url)
+            if response.status_code >= 500:
+                problems.append(f"GET {url}: {response.status_code}")
+            if "text/html" not in response.headers.get("content-type", ""):
+                continue
+            parsed = _Forms()
+            parsed.feed(response.text)
+            waiting.extend(link for link in parsed.links if link not in seen_pages)
+            forms.extend((url, form) for form in parsed.forms)
+        for url, form in forms:
+            action = form["action"] or url
+            names = {name for name, _, _ in form["fields"]}
+            if (
+                form["method"] != "post"
+                or form["multipart"]
+                or _SKIPPED.search(action)
+                or "password" in " ".join(names)
+                or action in sent_forms
+            ):
+                continue
+            sent_forms.add(action)
+            response = client.post(action, data=_dirty_form(form["fields"]), follow_redirects=False)
+            if response.status_code >= 500:
+                problems.append(f"POST {action} (from {url}): {response.status_code}")
+            if response.status_code == 303:
+                waiting.append(response.headers["location"])
+        waiting.extend(sorted(seen_pages))
+        seen_pages = set()
+    assert len(sent_forms) > 25, sorted(sent_forms)
+    assert not problems, "\n".join(problems)
+    assert _control_characters_stored(run) == []
+
+
+def test_a_survey_past_the_most_questions_is_refused(client, run, make_survey, admin):
+    """After the crawl, which would otherwise walk its 200 questions' pages."""
+    from surveys import builder
+    from surveys.definition import MAX_QUESTIONS, read_definition
+
+    definition = read_definition(
+        json.dumps(
+            {
+                "schema": "consult-survey/1",
+                "title": "Long survey",
+                "questions": [
+                    {"key": f"q{n}", "type": "short_text", "text": f"Question {n}"}
+                    for n in range(MAX_QUESTIONS)
+                ],
+            }
+        ).encode()
+    )
+    long = make_survey("hostile-long")
+    survey_id = run(builder.import_definition, long.consultation_id, definition)
+    consultation = f"/staff/consultations/{long.consultation_id}"
+    sent = post_form(
+        client,
+        consultation,
+        f"{consultation}/surveys/{survey_id}/questions",
+        {"type": "short_text", "text": "One too many"},
+    )
+    assert sent.status_code == 422
+    assert f"A survey has at most {MAX_QUESTIONS} questions." in page_text(sent.text)
