@@ -94,12 +94,19 @@ async def _coding(object_id: int) -> Owner | None:
 
 
 async def _flag(object_id: int) -> Owner | None:
-    return await _first(
+    # Two lookups: the five-table join's aliases pass PostgreSQL's 63-character limit.
+    row = await _first(
         SafeguardingFlag.select(
             SafeguardingFlag.text_answer.question.survey.as_alias("survey_id"),
-            SafeguardingFlag.text_answer.question.survey.consultation.city.as_alias("city"),
         ).where(SafeguardingFlag.id == object_id)
     )
+    return await _in_survey(row)
+
+
+async def _in_survey(row: Owner | None) -> Owner | None:
+    """`row` (naming its survey_id) with the survey's city."""
+    survey = await _survey(row["survey_id"]) if row else None
+    return {"survey_id": row["survey_id"], "city": survey["city"]} if row and survey else None
 
 
 async def _text_answer(object_id: int) -> Owner | None:

@@ -214,21 +214,26 @@ QUESTION_SET = [
 
 @pytest.fixture(scope="module")
 def make_survey(run: Callable[..., Any]) -> Callable[..., DemoSurvey]:
-    """Factory: an open consultation (slug given) with the QUESTION_SET survey."""
+    """Factory: an open consultation (slug given) of `city` (SURVEY_CITY unless
+    given) with the QUESTION_SET survey."""
     from consult.services import consultations
     from consult.services.consultations import ConsultationInput
     from consult.tables import ConsultationStatus
     from surveys import builder, services
 
-    def make(slug: str, status: ConsultationStatus = ConsultationStatus.open) -> DemoSurvey:
+    def make(
+        slug: str,
+        status: ConsultationStatus = ConsultationStatus.open,
+        city: str = SURVEY_CITY,
+    ) -> DemoSurvey:
         consultation = run(
             consultations.create,
             ConsultationInput(
                 slug=slug,
                 title=f"Consultation {slug}",
                 purpose="Why we ask.",
-                city=SURVEY_CITY,
-                run_by="City of Reykjavik",
+                city=city,
+                run_by=f"City of {city}",
                 data_use="Planners read it.",
                 minutes_to_complete=5,
             ),
