@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -51,7 +52,7 @@ def _sign_in_page(
     """The password page or the code page, with an error and Retry-After if any."""
     return Template(
         page,
-        context={**context, "error": error, "minutes": -(-(retry_after or 0) // 60)},
+        context={**context, "error": error, "minutes": math.ceil((retry_after or 0) / 60)},
         status_code=status_code,
         headers={"Retry-After": str(retry_after)} if retry_after else None,
     )
