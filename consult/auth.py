@@ -24,7 +24,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 
 from consult import ownership
-from consult.services import audit
+from consult.services import audit, totp
 from consult.services import staff as staff_service
 from consult.services.staff import StaffMember
 from consult.settings import get_settings
@@ -147,12 +147,23 @@ MEMBER = {"member": Provide(current_member, sync_to_thread=False)}
 _PENDING = "sign_in_pending"
 # How long the code step waits after the password.
 SECOND_STEP_SECONDS = 5 * 60
+SECOND_STEP_URL = "/staff/login/code"
 
 
 def begin_second_step(request: Request[Any, Any, Any], user_id: int, target: str) -> None:
     """Remember that `user_id` typed the right password and must now type a code."""
     request.clear_session()
     request.set_session({_PENDING: {"user": user_id, "at": _now(), "next": target}})
+
+
+async def sign_in_or_ask_code(request: Request[Any, Any, Any], user_id: int, target: str) -> str:
+    """After the right password: sign in, or, for a member with a second factor,
+    start the code step. Where to go next."""
+    if await totp.is_on(user_id):
+        begin_second_step(request, user_id, target)
+        return SECOND_STEP_URL
+    await start_staff_session(request, user_id)
+    return target
 
 
 def second_step(request: Request[Any, Any, Any]) -> tuple[int, str] | None:

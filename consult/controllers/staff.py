@@ -12,15 +12,15 @@ from litestar.response import Redirect, Template
 from consult.auth import (
     MEMBER,
     any_staff,
-    begin_second_step,
     client_address,
     end_staff_session,
     planners,
     second_step,
+    sign_in_or_ask_code,
     start_staff_session,
 )
 from consult.i18n import N_
-from consult.services import consultations, totp
+from consult.services import consultations
 from consult.services.consultations import SLUG_PATTERN, ConsultationInput, SlugTaken
 from consult.services.reach import reach_of
 from consult.services.staff import StaffMember, check_code, check_sign_in
@@ -58,10 +58,9 @@ def _sign_in_page(
     )
 
 
-async def _signed_in(request: Request[Any, Any, Any], user_id: int, target: str) -> Redirect:
-    """Sign in with a new session and a new CSRF cookie (a token from before no
-    longer works), then go on to `target`."""
-    await start_staff_session(request, user_id)
+def _with_new_csrf(request: Request[Any, Any, Any], target: str) -> Redirect:
+    """On to `target` with a new CSRF cookie: a token from before signing in (read
+    or planted by someone else) no longer works."""
     assert request.app.csrf_config is not None  # the app always has one
     return Redirect(target, status_code=303, cookies=[fresh_csrf_cookie(request.app.csrf_config)])
 
@@ -90,10 +89,7 @@ class SignInController(Controller):
             )
         if checked.user_id is None:
             return _sign_in_page("staff/login.html", context, WRONG_PASSWORD, 422)
-        if await totp.is_on(checked.user_id):
-            begin_second_step(request, checked.user_id, target)
-            return Redirect("/staff/login/code", status_code=303)
-        return await _signed_in(request, checked.user_id, target)
+        return _with_new_csrf(request, await sign_in_or_ask_code(request, checked.user_id, target))
 
     @get("/login/code", name="login_code")
     async def code_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
@@ -115,7 +111,8 @@ class SignInController(Controller):
             )
         if checked.user_id is None:
             return _sign_in_page("staff/login_code.html", {}, WRONG_CODE, 422)
-        return await _signed_in(request, user_id, target)
+        await start_staff_session(request, user_id)
+        return _with_new_csrf(request, target)
 
     @post("/logout", name="logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.fixtures import csrf_token, page_text, post_form, sign_in, signed_in_as
+from tests.fixtures import PASSWORD, csrf_token, page_text, post_form, sign_in, signed_in_as
 
 PLANNER = "tove.totp"
 KEY = re.compile(r"<code>([A-Z2-7 ]+)</code>")
@@ -245,3 +245,25 @@ def test_a_facilitator_has_no_second_factor_page(client, staff):
     signed_in_as(client, "fred.facilitator")
     assert client.get("/staff/account", follow_redirects=False).status_code == 403
     assert client.get("/staff/account/second-factor", follow_redirects=False).status_code == 403
+
+
+def test_leaving_kiosk_mode_asks_for_the_code_too(client, run, make_survey, secret, clock):
+    from tests.integration.test_join import new_session
+
+    survey = make_survey("totp-kiosk")
+    kiosk_id, _ = new_session(run, survey, "kiosk", "PQRTUVWXYZ", organisation="Library")
+    sign_in(client, PLANNER)
+    assert _send_code(client, _code(secret, clock.now)).status_code == 303
+    clock.advance(30)
+    start = f"/staff/sessions/{kiosk_id}/kiosk"
+    started = post_form(client, start, start, {})
+    assert started.status_code == 303
+    assert not _opens_staff(client), "the kiosk is signed out"
+
+    # Someone at the tablet who saw the planner's password is not signed in by it.
+    left = post_form(client, "/kiosk/exit", "/kiosk/exit", {"password": PASSWORD})
+    assert left.status_code == 303
+    assert left.headers["location"] == "/staff/login/code"
+    assert not _opens_staff(client)
+    assert _send_code(client, _code(secret, clock.now)).status_code == 303
+    assert _opens_staff(client)

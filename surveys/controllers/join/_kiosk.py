@@ -17,7 +17,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect, Template
 
-from consult.auth import MEMBER, any_staff, start_staff_session
+from consult.auth import MEMBER, any_staff, sign_in_or_ask_code
 from consult.i18n import N_
 from consult.services import hosted_sessions
 from consult.services.hosted_sessions import HostedSessionView
@@ -131,6 +131,8 @@ class KioskController(Controller):
         if not checked.ok:
             return _exit_page(state, WRONG_PASSWORD, 422)
         await kiosk.discard_drafts(draft_codes(request))
-        # The facilitator proved who they are: they are signed in again, here.
-        await start_staff_session(request, state.user_id)
-        return Redirect("/staff", status_code=303)
+        # The facilitator proved who they are: they are signed in again, here (after
+        # their code, if they have a second factor).
+        return Redirect(
+            await sign_in_or_ask_code(request, state.user_id, "/staff"), status_code=303
+        )
