@@ -128,6 +128,7 @@ def _path_values(world) -> dict[str, str]:
         "evidence_id": "1",
         "indicator_id": "1",
         "quote_id": "1",
+        "response_id": "1",
         "job_id": "1",
         "token_id": "1",
         "action": "accept",
