@@ -3,7 +3,12 @@ documentation viewer (each of Litestar's pulls its scripts from a CDN).
 
 The app's pages are Litestar routes too, and only their own packages could mark
 them `include_in_schema=False`; instead the schema served here keeps the paths
-under the API's prefix and the components those paths refer to, nothing else."""
+under the API's prefix and the components those paths refer to, nothing else.
+
+Public on purpose, without a token: it is the published description of the public
+read-only API (what a city's BI tool is pointed at before it has a token), it holds
+no data, and it names no staff page. Every other path under /schema, each of
+Litestar's viewers included, answers 404, and nothing is loaded from elsewhere."""
 
 from __future__ import annotations
 
