@@ -182,12 +182,13 @@ def test_a_nul_in_a_static_path_is_a_404_and_never_reaches_the_log(client, caplo
 
 
 def test_a_question_with_more_answers_than_the_limit_is_refused_before_it_is_stored(
-    client, run, survey, admin
+    client, run, make_survey, admin
 ):
     from surveys.tables import Option
 
-    consultation = f"/staff/consultations/{survey.consultation_id}"
-    action = f"{consultation}/surveys/{survey.survey_id}/questions"
+    fresh = make_survey("hostile-options")  # no answers yet: its questions may change
+    consultation = f"/staff/consultations/{fresh.consultation_id}"
+    action = f"{consultation}/surveys/{fresh.survey_id}/questions"
     before = run(Option.count().run)
     for count, message in (
         (101, "Enter at most 100 answers, one on each line."),
