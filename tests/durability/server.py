@@ -1,5 +1,9 @@
 """A `consult serve` process that a test can kill (SIGKILL) and start again on the
-same port and database, as a crash and a supervisor's restart would."""
+same port and database, as a crash and a supervisor's restart would.
+
+Starting one takes seconds (importing the app), most of a short test on a busy
+machine; so a test starts a few side by side and moves the load from one to the
+next as it kills them, as a load balancer in front of several would."""
 
 from __future__ import annotations
 
@@ -7,9 +11,15 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
-from tests.browser.live_server import _free_port, _wait_until_healthy
+import httpx
+
+from tests.browser.live_server import _free_port
 from tests.conftest import ROOT
+
+# Importing the app takes seconds, and more on a machine busy with other tests.
+STARTUP_S = 90.0
 
 
 class Server:
@@ -30,6 +40,11 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
+        """Start it and wait until it answers."""
+        return self.launch().wait_until_healthy()
+
+    def launch(self) -> Server:
+        """Start it without waiting (several start faster side by side)."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "consult.cli", "serve", "--port", str(self.port)],
             cwd=ROOT,
@@ -37,8 +52,20 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_until_healthy(self.base_url, self.process)
         return self
+
+    def wait_until_healthy(self, timeout_s: float = STARTUP_S) -> Server:
+        assert self.process is not None, "launch() first"
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"consult serve exited with {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"consult serve did not answer /healthz within {timeout_s} s")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hook runs, nothing is flushed that was not committed."""
