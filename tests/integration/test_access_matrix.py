@@ -438,3 +438,107 @@ def test_a_planner_with_no_city_reaches_nothing(client, run, world):  # noqa: F8
     assert client.get(f"/staff/surveys/{survey}/results").status_code == 404
     assert client.get("/staff/consultations/new").status_code == 403
     client.cookies.clear()
+
+
+def test_a_findings_form_naming_another_citys_objects_is_refused(client, run, world):  # noqa: F811
+    """Evidence and partners are form fields, not path ids: the services check them
+    against the finding's own consultation and city."""
+    from analysis.tables import FindingEvidence
+    from consult.tables import FindingPartner
+
+    token = signed_in(client, "planner_a")
+    finding = world.a.ids["finding_id"]
+    evidence_before = run(FindingEvidence.count().run)
+    for kind, field, value in (
+        ("question", "question", world.b.ids["question_id"]),
+        ("quote", "quote", world.b.ids["quote_id"]),
+        ("theme", "theme", world.b.ids["theme_id"]),
+        ("indicator", "indicator", world.b.ids["indicator_id"]),
+    ):
+        refused = client.post(
+            f"/staff/findings/{finding}/evidence",
+            data={"_csrf_token": token, "kind": kind, field: str(value)},
+            follow_redirects=False,
+        )
+        assert refused.status_code == 422, kind
+        assert OSLO_MARK.casefold() not in refused.text.casefold()
+    assert run(FindingEvidence.count().run) == evidence_before
+    refused = client.post(
+        f"/staff/findings/{finding}",
+        data={
+            "_csrf_token": token,
+            "title": "Partnered across the border",
+            "strategy_area": "Alliances and partnerships",
+            "priority": "medium",
+            "status": "proposed",
+            "partners": str(world.b.ids["organisation_id"]),
+        },
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    assert "Partnered across the border" in refused.text
+    assert not run(
+        FindingPartner.exists()
+        .where(FindingPartner.organisation == world.b.ids["organisation_id"])
+        .run
+    )
+    client.cookies.clear()
+
+
+# The empty POSTs of the owners' walk below that change or remove their object, in
+# the order they may run: each removes what a later one does not need.
+DESTRUCTIVE_LAST = (
+    "/staff/findings/{finding_id:int}/evidence/{evidence_id:int}/delete",
+    "/staff/findings/{finding_id:int}/delete",
+    "/staff/quotes/{quote_id:int}/delete",
+    "/staff/indicators/{indicator_id:int}/delete",
+    "/staff/api-tokens/{token_id:int}/revoke",
+    "/staff/consultations/{consultation_id:int}/surveys/{survey_id:int}/questions"
+    "/{question_id:int}/delete",
+)
+
+
+# Handlers that answer an empty form with 404, as for a wrong value in the path: the
+# object check passed (test_the_owner_check_lets_owners_through_on_every_route),
+# the request names nothing to do.
+EMPTY_FORM_NOT_FOUND = {
+    # No status, or one that is not a status.
+    "/staff/consultations/{consultation_id:int}/status",
+    # No direction to move the question in.
+    "/staff/consultations/{consultation_id:int}/surveys/{survey_id:int}/questions"
+    "/{question_id:int}/move",
+    # The walk's theme is accepted already; "accept" applies to a suggestion.
+    "/staff/surveys/{survey_id:int}/text/themes/{theme_id:int}/{action:str}",
+    # No decision (confirm or reject) for the coding.
+    "/staff/surveys/{survey_id:int}/text/themes/{theme_id:int}/review/{coding_id:int}",
+    # The walk's response counts already; only a held one can be counted or kept out.
+    "/staff/surveys/{survey_id:int}/quarantine/{response_id:int}/count",
+    "/staff/surveys/{survey_id:int}/quarantine/{response_id:int}/keep-out",
+}
+
+
+def test_owners_are_let_through_on_every_unsafe_route(client, world):  # noqa: F811
+    """The owning planner's (or facilitator's) empty POST to each of their objects is
+    answered by the handler, not refused: a redirect, a page, or the form back with
+    an error. Runs last: some of these remove their object."""
+    order = {path: index for index, path in enumerate(DESTRUCTIVE_LAST, start=1)}
+    problems = []
+    for role in ("planner_a", "facilitator_a1"):
+        kinds = OBJECT_KINDS if role == "planner_a" else ("session",)
+        routes = [
+            route
+            for route in app_routes()
+            if route.method == "POST" and classify(route.path) in kinds
+        ]
+        for route in sorted(routes, key=lambda route: order.get(route.path, 0)):
+            if classify(route.path) == "admin_object":
+                continue
+            # Signed in afresh each time: starting kiosk mode ends the staff session.
+            token = signed_in(client, role)
+            path = route.filled(world.values_for(role, own=True))
+            response = _request(client, "POST", path, token)
+            refusals = (401, 403) if route.path in EMPTY_FORM_NOT_FOUND else (401, 403, 404)
+            if response.status_code >= 500 or response.status_code in refusals:
+                problems.append(f"{role} POST {path}: {response.status_code}")
+    client.cookies.clear()
+    assert not problems, "\n".join(problems)
