@@ -209,7 +209,7 @@ UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.PostgresConnectionError,  # 08xxx
     asyncpg.InsufficientResourcesError,  # 53xxx: disk full, out of memory, too many connections
     asyncpg.OperatorInterventionError,  # 57xxx: shutting down, starting up
-    asyncpg.InterfaceError,  # a closed pool or connection
+    asyncpg.InterfaceError,  # a closed pool or connection (is_unavailable reads which)
 )
 # SQLite says what went wrong in the message of one exception type.
 _SQLITE_UNAVAILABLE = (
@@ -226,6 +226,9 @@ def is_unavailable(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.OperationalError):
         text = str(exc).lower()
         return any(sign in text for sign in _SQLITE_UNAVAILABLE)
+    if isinstance(exc, asyncpg.InterfaceError):
+        # Others of its kind are mistakes in the code (a connection used twice).
+        return "closed" in str(exc) or "closing" in str(exc)
     return isinstance(exc, UNAVAILABLE)
 
 

@@ -13,6 +13,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import ENGINE
 from tests.fixtures import csrf_token, page_text, post_form, send_survey, signed_in_as
@@ -20,6 +22,32 @@ from tests.fixtures import csrf_token, page_text, post_form, send_survey, signed
 # NUL, another control character, a CR LF and a decomposed é (e + U+0301).
 DIRTY = "Night\x00 bus\x01 in Bre\u0301ttir\r\nend"
 CLEAN = "Night bus in Bréttir\nend"
+
+
+@given(st.text())
+def test_any_text_is_normalised_to_what_both_engines_store(text):
+    import unicodedata
+
+    from consult.text_input import clean_text, normalise
+
+    for cleaned in (normalise(text), clean_text(text)):
+        assert not any(ord(c) < 32 and c not in "\t\n" for c in cleaned)
+        assert "\x7f" not in cleaned
+        assert unicodedata.is_normalized("NFC", cleaned)
+        assert normalise(cleaned) == cleaned
+
+
+@given(st.text(max_size=12))
+def test_a_number_is_read_only_from_plain_digits_within_an_id(text):
+    from consult.text_input import MAX_ID, whole_number
+
+    number = whole_number(text)
+    if number is not None:
+        assert 0 <= number <= MAX_ID
+        assert text.strip().isascii()
+    assert whole_number("²") is None
+    assert whole_number(str(MAX_ID + 1)) is None
+    assert whole_number(" 42 ") == 42
 
 
 @pytest.fixture(scope="module")
