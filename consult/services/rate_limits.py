@@ -155,7 +155,12 @@ async def current(limit: Limit, subject: str) -> Count:
 async def forget_old(keep_for: timedelta = KEEP_FOR) -> None:
     """Delete counters whose window started more than `keep_for` ago."""
     async with write_transaction():
-        await RateLimit.raw(_FORGET_SQL, _now() - keep_for)
+        await forget_old_within(keep_for)
+
+
+async def forget_old_within(keep_for: timedelta = KEEP_FOR) -> None:
+    """forget_old() inside a write transaction the caller holds."""
+    await RateLimit.raw(_FORGET_SQL, _now() - keep_for)
 
 
 __all__ = [
@@ -164,6 +169,7 @@ __all__ = [
     "Limit",
     "current",
     "forget_old",
+    "forget_old_within",
     "give_back",
     "hit",
     "hit_within",

@@ -33,7 +33,8 @@ ADDRESS_REPEATS = 3
 # Held as "duplicate_text": a response whose free text, normalised, is that of
 # another response to the survey within a day.
 DUPLICATE_WINDOW = timedelta(days=1)
-# Traces older than this are deleted, at most once an hour per app process.
+# Traces older than this are deleted, at most once an hour per app process (and
+# rate-limit counters older than a day with them).
 TRACES_KEPT = timedelta(days=7)
 PRUNE_EVERY_SECONDS = 3600.0
 
@@ -219,10 +220,11 @@ async def forget_old_traces(now: datetime | None = None) -> None:
 
 
 async def _prune_if_due() -> None:
-    """Old traces go at most once an hour per app process: cheap, and any process's
-    turn will do, so nothing needs to be shared."""
+    """Old traces, and the counters submissions leave, go at most once an hour per
+    app process: cheap, and any process's turn will do, so nothing is shared."""
     now = time.monotonic()
     if now - _last_pruned.get("traces", float("-inf")) < PRUNE_EVERY_SECONDS:
         return
     _last_pruned["traces"] = now
     await forget_old_traces()
+    await rate_limits.forget_old_within()

@@ -298,6 +298,7 @@ def test_a_retried_form_counts_nothing_twice(client, run, make_survey, unhurried
 
 def test_traces_are_keyed_hashes_of_the_day_and_old_ones_go(client, run, make_survey, unhurried):
     from consult.services import rate_limits
+    from consult.tables import RateLimit
     from surveys import abuse
     from surveys.abuse import _judge
     from surveys.tables import SubmissionTrace
@@ -309,8 +310,15 @@ def test_traces_are_keyed_hashes_of_the_day_and_old_ones_go(client, run, make_su
             SubmissionTrace(survey=survey.survey_id, kind="address", key="0" * 64, created_at=old)
         ).run
     )
+    run(
+        RateLimit.insert(
+            RateLimit(key="f" * 64, window_start=datetime.now(UTC) - timedelta(days=2), hits=9)
+        ).run
+    )
     _judge._last_pruned.clear()  # this process's hourly turn has come
     assert_thanked(client, respond(as_from(client, "198.51.100.60"), survey))
+    # The old trace and a counter of two days ago are gone; today's are there.
+    assert not run(RateLimit.exists().where(RateLimit.key == "f" * 64).run)
     rows = run(
         SubmissionTrace.select(SubmissionTrace.kind, SubmissionTrace.key)
         .where(SubmissionTrace.survey == survey.survey_id)
