@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from piccolo.columns.combination import Combinable
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
+from piccolo.query import Select
 
 from analysis.tables import Theme, ThemeStatus
 from consult.database import write_transaction
@@ -107,7 +108,7 @@ async def set_retention(consultation: Consultation, retain_until: date | None) -
     forget_cached()
 
 
-def locked(query: object) -> object:
+def locked(query: Select) -> Select:
     """`query` (a Piccolo select) locking its rows until the transaction ends, on
     PostgreSQL; SQLite's write transaction already excludes every other writer.
 
@@ -115,7 +116,7 @@ def locked(query: object) -> object:
     second process doing the same to the same rows in between would retract twice.
     """
     if isinstance(engine_finder(), PostgresEngine):
-        return query.lock_rows()  # type: ignore[attr-defined]
+        return query.lock_rows()
     return query
 
 
@@ -126,7 +127,7 @@ async def delete_responses(where: Combinable, limit: int | None = None) -> list[
     query = Response.select(Response.id).where(where).order_by(Response.id)
     if limit is not None:
         query = query.limit(limit)
-    rows = await locked(query)  # type: ignore[misc]
+    rows = await locked(query)
     ids = [row["id"] for row in rows]
     if ids:
         await tally.retract(ids)

@@ -98,7 +98,7 @@ async def withdraw(code: str) -> bool:
     transaction; False when there is none (a wrong code, or already deleted).
     Audited by survey, never by response: the trail says a response went, not which."""
     async with write_transaction():
-        rows = await locked(  # type: ignore[misc]
+        rows = await locked(
             Response.select(Response.survey).where(Response.withdrawal_hash == code_hash(code))
         )
         if not rows:
