@@ -27,8 +27,11 @@ FIELD_MAX_CHARS = 100_000
 def normalise(value: str) -> str:
     """Text as it may be stored: NFC, every line break a newline, no control
     characters; spaces kept (a password keeps its own)."""
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", _CONTROL.sub("", text))
+    # Each step only when needed: most values need none, and a survey form sends many.
+    text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def clean_text(value: str) -> str:
