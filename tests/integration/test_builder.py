@@ -48,7 +48,7 @@ TEMPLATE_SLUGS = sorted(
 @pytest.fixture(scope="module")
 def planner(client, make_staff):
     """The module's client, signed in once as a planner for every test here."""
-    make_staff(PLANNER, "planner")
+    make_staff(PLANNER, "planner", city="Tampere")  # new_consultation's city
     assert sign_in(client, PLANNER).status_code == 303
     return client
 
