@@ -262,6 +262,12 @@ def database_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Res
         N_(
             "The service could not store what you sent just now, so nothing has been "
             "saved. Nothing you entered is lost: please try again in a minute."
+        )
+        if cookie
+        # A form with a password (sign-in) is not written into the page.
+        else N_(
+            "The service could not store what you sent just now, so nothing has been "
+            "saved. Please go back and try again in a minute."
         ),
         503,
         headers,

@@ -220,3 +220,22 @@ def test_a_full_disk_is_not_saved_and_the_answers_come_back(client, run, survey)
     assert staff.status_code == 503
     assert "Full disk survey" in staff.text
     signed_in_as(client, None)
+
+
+def test_signing_in_while_the_database_is_down_never_writes_the_password_back(client, run):
+    signed_in_as(client, None)
+    page = client.get("/staff/login").text
+    with database_gone(client, run):
+        response = client.post(
+            "/staff/login",
+            data={
+                "_csrf_token": csrf_token(page),
+                "username": "down.admin",
+                "password": "correct horse battery",
+            },
+            follow_redirects=False,
+        )
+    assert response.status_code == 503
+    assert "go back and try again" in page_text(response.text).lower()
+    assert "correct horse battery" not in response.text
+    assert "down.admin" not in response.text
