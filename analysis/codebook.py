@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from consult.i18n import N_
+from consult.text_input import clean_text
 
 # Limits; analysis/codebook.schema.json states the same numbers (a test compares).
 MAX_FILE_BYTES = 2_000_000
@@ -158,7 +159,8 @@ def _fields(
 def _text(value: object, place: str, limit: int, *, required: bool) -> str:
     if not isinstance(value, str):
         raise CodebookError(place, N_("must be text"))
-    text = value.strip()
+    # As a form's text is stored: PostgreSQL refuses a NUL byte (a 500 on import).
+    text = clean_text(value)
     if required and not text:
         raise CodebookError(place, N_("must not be empty"))
     if len(text) > limit:

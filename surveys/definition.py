@@ -20,6 +20,7 @@ import msgspec
 from msgspec import Meta
 
 from consult.i18n import N_
+from consult.text_input import clean_text
 from surveys.question_types import (
     NUMBER_MAX,
     NUMBER_MIN,
@@ -123,6 +124,18 @@ def _shape_problem(error: msgspec.ValidationError) -> Problem:
     )
 
 
+def _cleaned(value: Any) -> Any:
+    """Every text of a decoded file as a form's text is stored (a JSON file may
+    spell a NUL byte, which PostgreSQL refuses: the import was a 500)."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    return value
+
+
 def read_definition(data: bytes) -> SurveyDefinition:
     """The definition in `data` (JSON, UTF-8), or InvalidDefinition saying what is wrong."""
     if len(data) > MAX_FILE_BYTES:
@@ -134,7 +147,8 @@ def read_definition(data: bytes) -> SurveyDefinition:
             ]
         )
     try:
-        definition = msgspec.json.decode(data.removeprefix(b"\xef\xbb\xbf"), type=SurveyDefinition)
+        decoded = msgspec.json.decode(data.removeprefix(b"\xef\xbb\xbf"))
+        definition = msgspec.convert(_cleaned(decoded), type=SurveyDefinition)
     except msgspec.ValidationError as error:
         raise InvalidDefinition([_shape_problem(error)]) from None
     except msgspec.DecodeError as error:

@@ -60,6 +60,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpx
 import pytest
 from openpyxl import load_workbook
 
@@ -74,8 +75,9 @@ CITY = "Reykjavik"
 RESIDENTS = 5  # enough for a group to be shown (k = 5)
 API_TOKEN = re.compile(r'id="api-secret">([^<]+)<')
 # Pages a crawl must not open: signing out, the API's schema viewers (tested
-# elsewhere), files.
+# elsewhere), files; and the quick exit, which ends the session (staff's too).
 NOT_CRAWLED = ("/staff/logout", "/schema", "/static/")
+QUICK_EXIT = re.compile(r"/c/[^/]+/exit$")
 MOST_PAGES = 3000
 FIRST = object()  # Site.fill: tick the first of these boxes
 
@@ -266,6 +268,7 @@ def _build_round(site: Site, run: Any, number: int) -> dict[str, Any]:
     )
     assert "javascript:xss999()" not in re.findall(r'href="([^"]*)"', refused.text)
     site.fill(builder, f"{builder}/safety", {"sensitive": "1", "exit_url": "https://example.org/"})
+    _import_survey(site, builder, survey)
     site.fill(builder, f"{builder}/status", {"status": "open"})
 
     site.fill("/staff/organisations/new", "/staff/organisations", {"city": CITY})
@@ -302,6 +305,26 @@ def _build_round(site: Site, run: Any, number: int) -> dict[str, Any]:
         "session_id": session_id,
         "spec": spec,
     }
+
+
+def _import_survey(site: Site, builder: str, survey: str) -> None:
+    """The survey's own definition file, its texts replaced by payloads (NUL bytes
+    and all, as a file can hold them), imported as a second survey."""
+    definition = site.get(f"{survey}/definition.json").json()
+    definition["title"] = site.corpus.take("definition.json:title", 200)
+    definition["intro"] = site.corpus.take("definition.json:intro", 5000)
+    for question in definition["questions"]:
+        question["text"] = site.corpus.take("definition.json:text", 1000)
+        question["help"] = site.corpus.take("definition.json:help", 1000)
+    page = site.get(builder).text
+    sent = site.client.post(
+        f"{builder}/surveys/import",
+        data={"_csrf_token": csrf_token(page)},
+        files={"definition": ("survey.json", json.dumps(definition).encode(), "application/json")},
+        follow_redirects=False,
+    )
+    site.keep(f"{builder}/surveys/import", sent)
+    assert sent.status_code == 303, sent.text[:3000]
 
 
 def _actions(page: str, pattern: str) -> list[str]:
@@ -394,7 +417,7 @@ def _answer(site: Site, start: str, spec: Any, residents: int) -> None:
     is offered and typing payloads into every text box, then send it."""
     client = site.client
     others = {str(q.other_option.id) for q in spec.questions if q.other_option is not None}
-    kept = dict(client.cookies)
+    kept = httpx.Cookies(client.cookies)
     for _ in range(residents):
         client.cookies.clear()
         page = site.get(start).text
@@ -517,7 +540,9 @@ def _crawl(site: Site, start: str) -> None:
             if parts.netloc not in ("", "testserver.local"):
                 continue
             path = parts.path + (f"?{parts.query}" if parts.query else "")
-            if path and path not in seen and not path.startswith(NOT_CRAWLED):
+            if path in seen or path.startswith(NOT_CRAWLED) or QUICK_EXIT.search(path):
+                continue
+            if path:
                 seen.add(path)
                 queue.append(path)
 
