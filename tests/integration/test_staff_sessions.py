@@ -244,22 +244,22 @@ def test_over_https_both_cookies_are_host_cookies(client, make_staff):
 
     make_staff("sol.secure", "planner")
     engine = engine_finder()
-    # A second app in this process starts its own PostgreSQL pool on its own event
-    # loop; the module's client keeps its pool, set aside meanwhile.
+    # The second app is not started (no lifespan: no pool, no background loops of
+    # its own), and its requests, on loops of their own, must not use the module
+    # client's pool: set aside meanwhile, each query opens a connection.
     kept_pool = getattr(engine, "pool", None)
     if kept_pool is not None:
         engine.pool = None
+    secure = TestClient(
+        app=create_app(Settings(public_url="https://consult.example.org")),
+        base_url="https://testserver.local",
+    )
     try:
-        app = create_app(Settings(public_url="https://consult.example.org"))
-        with TestClient(app=app, base_url="https://testserver.local") as secure:
-            form = secure.get("/staff/login")
-            signed = post_form(
-                secure,
-                "/staff/login",
-                "/staff/login",
-                {"username": "sol.secure", "password": PASSWORD},
-            )
-            opened = secure.get("/staff", follow_redirects=False).status_code
+        form = secure.get("/staff/login")
+        signed = post_form(
+            secure, "/staff/login", "/staff/login", {"username": "sol.secure", "password": PASSWORD}
+        )
+        opened = secure.get("/staff", follow_redirects=False).status_code
     finally:
         if kept_pool is not None:
             engine.pool = kept_pool
