@@ -1,6 +1,7 @@
 """Withdrawing a response in the browser: the thank-you page's "Take a withdrawal
 code", the code page, and /withdraw (a wrong code refused clearly and kept, the
-confirmation, the deletion); every page passes axe, with and without JavaScript."""
+confirmation, the deletion); every page passes axe, with and without JavaScript.
+And the admins' audit log, which records it, passes axe too."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_accessible
+from tests.browser.conftest import NewContext
 from tests.browser.journey import CONTINUE, begin, heading, press, response_count, send, walk
+from tests.browser.staff import DESKTOP, create_staff, fill_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +64,21 @@ def test_a_resident_takes_a_code_and_withdraws_with_it(phone: Page):
 def test_withdrawing_works_without_javascript(phone_without_javascript: Page):
     page = phone_without_javascript
     _withdraw_with(page, _send_and_take_a_code(page))
+
+
+def test_the_audit_log_records_the_withdrawal_and_passes_axe(new_context: NewContext, phone: Page):
+    _withdraw_with(phone, _send_and_take_a_code(phone))
+    create_staff("withdraw-admin", "admin")
+    desk = new_context(
+        javascript=True, viewport=DESKTOP, is_mobile=False, has_touch=False
+    ).new_page()
+    desk.goto("/staff/login?next_=/staff/audit")
+    fill_sign_in(desk, "withdraw-admin")
+    expect(heading(desk)).to_have_text("Audit log")
+    expect(desk.get_by_role("table")).to_contain_text("A response withdrawn with its code")
+    assert_accessible(desk, "the audit log")
+    desk.get_by_label("Show").select_option(label="Role given")
+    desk.get_by_role("button", name="Filter").click()
+    expect(desk).to_have_url(re.compile(r"action=set_role"))
+    expect(desk.get_by_role("table")).to_contain_text("withdraw-admin: admin")
+    assert_accessible(desk, "the audit log filtered by action")
