@@ -17,7 +17,7 @@ import math
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from consult.database import write_transaction
 from consult.join_codes import ALPHABET
@@ -36,6 +36,8 @@ ENTROPY_BITS = CODE_LENGTH * math.log2(len(ALPHABET))
 TRIES_PER_ADDRESS = rate_limits.Limit("withdraw:address", 10, timedelta(minutes=10))
 TRIES_EVERYWHERE = rate_limits.Limit("withdraw:all", 300, timedelta(minutes=1))
 _EVERYONE = "*"
+# A code is offered for a response sent at most this long ago (to the hour).
+TAKE_WITHIN = timedelta(hours=1)
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212._]+")
 
 
@@ -61,14 +63,17 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-async def issue(idempotency_key: str) -> str | None:
+async def issue(idempotency_key: str, now: datetime | None = None) -> str | None:
     """A new code for the response sent with this key (a code taken before stops
-    working), or None when that response is no longer stored."""
+    working), or None when that response is no longer stored or was sent more than
+    TAKE_WITHIN ago: a phone passed on later must not let the next person take one."""
     code = new_code()
+    # submitted_at is rounded down to the hour: compare with the hour's start.
+    since = (now or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0) - TAKE_WITHIN
     async with write_transaction():
         rows = (
             await Response.update({Response.withdrawal_hash: code_hash(code)})
-            .where(Response.idempotency_key == idempotency_key)
+            .where((Response.idempotency_key == idempotency_key) & (Response.submitted_at >= since))
             .returning(Response.id)
         )
     return code if rows else None

@@ -6,6 +6,7 @@ never offers a code."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -125,6 +126,24 @@ def test_a_code_is_taken_once_and_only_by_the_browser_that_sent(client, survey):
     thanks = client.get(f"/c/{survey.slug}/thanks").text
     assert THANKS_BUTTON not in thanks
     assert post_form(client, "/withdraw", "/withdraw/code", {}).status_code == 409
+
+
+def test_a_code_is_not_given_for_a_response_sent_hours_ago(client, run, survey):
+    from surveys.tables import Response
+
+    client.cookies.clear()
+    sent = send_survey(client, survey.submit_url, _answers(survey, "Sent this morning."))
+    assert sent.status_code == 303
+    # As if the phone were passed on hours later, the thank-you page still open.
+    latest = run(Response.select(Response.id).order_by(Response.id, ascending=False).first().run)
+    run(
+        Response.update({Response.submitted_at: Response.submitted_at - timedelta(hours=3)})
+        .where(Response.id == latest["id"])
+        .run
+    )
+    late = post_form(client, sent.headers["location"], "/withdraw/code", {})
+    assert late.status_code == 409
+    assert not CODE_SHOWN.search(late.text)
 
 
 def test_guessing_codes_is_throttled(client, run, survey):
