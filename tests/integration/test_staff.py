@@ -35,34 +35,6 @@ def test_sign_in_sets_a_protected_session_cookie(client, planner):
     client.cookies.clear()
 
 
-def test_session_cookie_is_secure_when_served_over_https(client, make_staff):
-    from litestar.testing import TestClient
-    from piccolo.engine import engine_finder
-
-    from consult.app import create_app
-    from consult.settings import Settings
-
-    make_staff("sam.secure", "planner")
-    engine = engine_finder()
-    # A second app in this process starts its own PostgreSQL pool on its own event
-    # loop; the module's client keeps its pool, set aside meanwhile.
-    kept_pool = getattr(engine, "pool", None)
-    if kept_pool is not None:
-        engine.pool = None
-    try:
-        app = create_app(Settings(public_url="https://consult.example.org"))
-        with TestClient(app=app, base_url="https://testserver.local") as secure_client:
-            response = sign_in(secure_client, "sam.secure")
-    finally:
-        if kept_pool is not None:
-            engine.pool = kept_pool
-    assert response.status_code == 303
-    cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]
-    session = [c for c in cookies if c.startswith("__Host-consult_session=")]
-    assert session
-    assert all("Secure" in c and "HttpOnly" in c for c in session)
-
-
 def test_wrong_password_is_refused_with_the_username_kept(client, planner):
     page = sign_in(client, planner, "not the password")
     assert page.status_code == 422
