@@ -1,68 +1,18 @@
-"""One organisation's facilitator never reaches another organisation's sessions.
+"""One organisation's facilitator never reaches another organisation's sessions:
+the live count they poll, the forms they send, the list they see.
 
-The test walks the app's own route table: every staff route, with every method it
-answers, is requested by facilitator A with the path filled with organisation B's
-objects, and must be refused (403 or 404, never a 2xx and never a 500). A route no
-rule below classifies fails the test by its path, so a new staff route has to say
-here what a facilitator may do with it.
+The walk over the app's route table (every staff route, every method, as the
+facilitators of two organisations and every other role) is test_access_matrix's,
+with one table of rules for every route.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 
 import pytest
 
 from tests.fixtures import PASSWORD, csrf_token, sign_in
-
-# What a facilitator may do on each staff route, by the route's declared path.
-#   auth      signing in and out: no object, not walked
-#   open      any staff member's own page (a dashboard, their own list, a blank form):
-#             2xx to GET, and nothing of organisation B on it
-#   session   one hosted session's page: refused for B's session, allowed for A's own
-#   planners  planners and admins only: 403 for any facilitator
-#   refused   another member's object (an export job): 403 or 404
-RULES: tuple[tuple[str, str], ...] = (
-    (r"/staff/login(/code)?", "auth"),
-    (r"/staff/logout", "auth"),
-    (r"/staff", "open"),
-    (r"/staff/sessions", "open"),
-    (r"/staff/sessions/new", "open"),
-    (r"/staff/sessions/\{session_id:int\}(/[a-z-]+)?", "session"),
-    (r"/staff/organisations(/.*)?", "planners"),
-    (r"/staff/consultations(/.*)?", "planners"),
-    (r"/staff/surveys/.*", "planners"),
-    (r"/staff/findings/.*", "planners"),
-    (r"/staff/indicators/.*", "planners"),
-    (r"/staff/quotes/.*", "planners"),
-    (r"/staff/text-answers/.*", "planners"),
-    (r"/staff/api-tokens(/.*)?", "planners"),
-    (r"/staff/account(/.*)?", "planners"),
-    (r"/staff/outreach(/.*)?", "planners"),
-    (r"/staff/exports/.*", "refused"),
-)
-IGNORED_METHODS = {"HEAD", "OPTIONS"}
-
-
-def classify(path: str) -> str | None:
-    for pattern, kind in RULES:
-        if re.fullmatch(pattern, path):
-            return kind
-    return None
-
-
-def staff_routes() -> list[tuple[str, str, tuple[str, ...]]]:
-    """(method, declared path, path parameter names) of every staff route."""
-    from consult.app import create_app
-
-    found = []
-    for route in create_app().routes:
-        if not route.path.startswith("/staff"):
-            continue
-        for method in sorted(set(getattr(route, "methods", ())) - IGNORED_METHODS):
-            found.append((method, route.path, tuple(route.path_parameters)))
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -110,106 +60,10 @@ def world(client, run, make_survey):
     return found
 
 
-def _path_values(world) -> dict[str, str]:
-    """A value for each path parameter: B's objects where they are B's."""
-    survey = world["survey"]
-    return {
-        "session_id": str(world["b"]["session"]),
-        "organisation_id": str(world["b"]["organisation"]),
-        "consultation_id": str(survey.consultation_id),
-        "survey_id": str(survey.survey_id),
-        "question_id": str(next(iter(survey.question_ids.values()))),
-        # Objects behind planner-only routes: the guard refuses before any lookup.
-        "theme_id": "1",
-        "coding_id": "1",
-        "flag_id": "1",
-        "text_answer_id": "1",
-        "finding_id": "1",
-        "evidence_id": "1",
-        "indicator_id": "1",
-        "quote_id": "1",
-        "response_id": "1",
-        "job_id": "1",
-        "token_id": "1",
-        "action": "accept",
-    }
-
-
-def _fill(path: str, names: tuple[str, ...], values: dict[str, str]) -> str:
-    for name in names:
-        assert name in values, f"no value for path parameter {name!r} of {path}: add one"
-        path = re.sub(r"\{" + name + r"(:[a-z]+)?\}", values[name], path)
-    assert "{" not in path, path
-    return path
-
-
 def _signed_in(client, username: str) -> str:
     client.cookies.clear()
     assert sign_in(client, username).status_code == 303
     return csrf_token(client.get("/staff/sessions").text)
-
-
-def _request(client, method: str, path: str, token: str, headers=None):
-    if method == "GET":
-        return client.get(path, headers=headers or {}, follow_redirects=False)
-    return client.request(
-        method, path, data={"_csrf_token": token}, headers=headers or {}, follow_redirects=False
-    )
-
-
-def test_every_staff_route_is_classified():
-    unclassified = sorted({path for _, path, _ in staff_routes() if classify(path) is None})
-    assert not unclassified, f"classify these staff routes in RULES: {unclassified}"
-
-
-def test_facilitator_a_reaches_nothing_of_organisation_b(client, world):
-    token = _signed_in(client, "facilitator.a")
-    values = _path_values(world)
-    b_title, b_code = "Session of organisation B", world["b"]["code"]
-    problems = []
-    for method, declared, names in staff_routes():
-        kind = classify(declared)
-        if kind in (None, "auth"):
-            continue
-        path = _fill(declared, names, values)
-        response = _request(client, method, path, token)
-        status = response.status_code
-        if status >= 500:
-            problems.append(f"{method} {path}: {status}")
-        elif kind == "planners" and status != 403:
-            problems.append(f"{method} {path}: {status}, expected 403")
-        elif kind in ("session", "refused") and status not in (403, 404):
-            problems.append(f"{method} {path}: {status}, expected 403 or 404")
-        elif kind == "open" and method == "GET" and not 200 <= status < 300:
-            problems.append(f"{method} {path}: {status}, expected 2xx")
-        elif kind == "open" and method != "GET" and not 400 <= status < 500:
-            # An empty form: refused with the form again, never a change.
-            problems.append(f"{method} {path}: {status}, expected 4xx for an empty form")
-        if 200 <= status < 300 and (b_title in response.text or b_code in response.text):
-            problems.append(f"{method} {path}: shows organisation B's session")
-    client.cookies.clear()
-    assert not problems, "\n".join(problems)
-
-
-def test_facilitator_a_uses_every_page_of_their_own_session(client, world):
-    values = {**_path_values(world), "session_id": str(world["a"]["session"])}
-    problems = []
-    for method, declared, names in staff_routes():
-        if classify(declared) != "session":
-            continue
-        # Signed in afresh each time: kiosk mode, say, may change the device's session.
-        token = _signed_in(client, "facilitator.a")
-        path = _fill(declared, names, values)
-        response = _request(client, method, path, token)
-        status = response.status_code
-        # Let through: a page, a redirect, or a refusal of the request itself (an
-        # empty form, kiosk mode for a paper session), never of the member.
-        if status >= 500 or status in (401, 403, 404):
-            problems.append(f"{method} {path}: {status}, expected to be let through")
-        if method == "GET" and "/kiosk" not in path and not 200 <= status < 300:
-            problems.append(f"{method} {path}: {status}, expected 2xx")
-    client.cookies.clear()
-    assert not problems, "\n".join(problems)
 
 
 def test_a_polled_live_count_of_b_is_refused(client, world):
