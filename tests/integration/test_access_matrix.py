@@ -425,11 +425,12 @@ def test_a_planner_with_no_city_reaches_nothing(client, run, world):  # noqa: F8
     """Fail closed: a planner whose city was never set is not an admin."""
     from consult.services.staff import create_user
     from consult.tables import Role
-    from tests.fixtures import PASSWORD, sign_in
+    from tests.fixtures import PASSWORD, page_text, sign_in
 
     run(create_user, "matrix.cityless", PASSWORD, Role.planner)
     client.cookies.clear()
     assert sign_in(client, "matrix.cityless").status_code == 303
+    assert "on no city's team" in page_text(client.get("/staff").text)
     for path in ("/staff", "/staff/organisations", "/staff/sessions", "/staff/api-tokens"):
         text = client.get(path).text.casefold()
         assert REYKJAVIK_MARK.casefold() not in text, path
