@@ -543,3 +543,14 @@ def test_owners_are_let_through_on_every_unsafe_route(client, world):  # noqa: F
                 problems.append(f"{role} POST {path}: {response.status_code}")
     client.cookies.clear()
     assert not problems, "\n".join(problems)
+
+
+def test_createuser_refuses_a_planner_without_a_city(run, world):  # noqa: F811
+    from piccolo.apps.user.tables import BaseUser
+
+    from tests.fixtures import consult_cli
+
+    refused = consult_cli("createuser", "matrix.nowhere", "--role", "planner")
+    assert refused.returncode != 0
+    assert "--city" in refused.stderr
+    assert not run(BaseUser.exists().where(BaseUser.username == "matrix.nowhere").run)
