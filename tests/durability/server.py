@@ -2,8 +2,8 @@
 same port and database, as a crash and a supervisor's restart would.
 
 Starting one takes seconds (importing the app), most of a short test on a busy
-machine; so a test starts a few side by side and moves the load from one to the
-next as it kills them, as a load balancer in front of several would."""
+machine; a test that restarts servers again and again forks them from a Zygote,
+which has imported the app once (tests/durability/zygote.py)."""
 
 from __future__ import annotations
 
@@ -80,3 +80,99 @@ class Server:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+class Zygote:
+    """The warm parent (tests/durability/zygote.py) of servers on one database."""
+
+    def __init__(self, database_url: str, **env: str) -> None:
+        self.database_url = database_url
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.durability.zygote"],
+            cwd=ROOT,
+            env={**Server(database_url, **env).env, "OPENBLAS_NUM_THREADS": "1"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the zygote did not start")
+
+    def fork(self, port: int) -> int:
+        """A new `consult serve` on `port`; its pid."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(f"{port}\n")
+        self.process.stdin.flush()
+        return int(self.process.stdout.readline())
+
+    def server(self) -> ForkedServer:
+        return ForkedServer(self)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class ForkedServer:
+    """A server the zygote forks: started in a moment, killed and started again."""
+
+    def __init__(self, zygote: Zygote) -> None:
+        self.zygote = zygote
+        self.port = _free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.pid: int | None = None
+
+    def launch(self) -> ForkedServer:
+        self.pid = self.zygote.fork(self.port)
+        return self
+
+    def start(self) -> ForkedServer:
+        return self.launch().wait_until_healthy()
+
+    def _alive(self) -> bool:
+        if self.pid is None:
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def wait_until_healthy(self, timeout_s: float = STARTUP_S) -> ForkedServer:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if not self._alive():
+                raise RuntimeError("the forked consult serve exited")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError(f"consult serve did not answer /healthz within {timeout_s} s")
+
+    def _signal_and_wait(self, signum: int, timeout_s: float) -> bool:
+        if not self._alive():
+            return True
+        assert self.pid is not None
+        os.kill(self.pid, signum)
+        deadline = time.monotonic() + timeout_s
+        while self._alive():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hook runs, nothing is flushed that was not committed."""
+        self._signal_and_wait(signal.SIGKILL, 10)
+
+    def stop(self) -> None:
+        if not self._signal_and_wait(signal.SIGTERM, 10):
+            self.kill()

@@ -13,7 +13,6 @@ import pytest
 from tests.conftest import ENGINE, POSTGRES_URL, RUN_DATABASE
 from tests.durability.checks import not_stored_whole
 from tests.durability.load import Load
-from tests.durability.server import Server
 from tests.durability.test_kill import answers
 
 pytestmark = [
@@ -45,8 +44,8 @@ async def _cut_connections() -> int:
         await connection.close()
 
 
-def test_the_app_recovers_when_postgresql_cuts_its_connections(survey):
-    server = Server(POSTGRES_URL).start()
+def test_the_app_recovers_when_postgresql_cuts_its_connections(survey, zygote):
+    server = zygote.server().start()
     load = Load(server.base_url, survey.submit_url, answers(survey), rate=25).start()
     cut = []
     try:

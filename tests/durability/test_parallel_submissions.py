@@ -13,8 +13,7 @@ import pytest
 
 from tests.durability.checks import stored
 from tests.durability.load import _csrf_token
-from tests.durability.server import Server
-from tests.durability.test_kill import answers, database_url
+from tests.durability.test_kill import answers
 
 pytestmark = pytest.mark.durability
 CLIENTS = 50
@@ -25,10 +24,10 @@ def survey(make_survey):
     return make_survey("durable-parallel")
 
 
-def test_fifty_identical_submissions_store_one_and_thank_everyone(survey):
+def test_fifty_identical_submissions_store_one_and_thank_everyone(survey, zygote):
     key = secrets.token_urlsafe(24)
     together = threading.Barrier(CLIENTS)
-    server = Server(database_url()).start()
+    server = zygote.server().start()
 
     def send() -> tuple[int, str, int, str]:
         with httpx.Client(base_url=server.base_url, timeout=30) as client:
