@@ -180,8 +180,14 @@ async def _forget_theme_texts(survey_ids: Sequence[int]) -> None:
 async def purge(
     actor_id: int | None = None, on: date | None = None, claim: int | None = None
 ) -> PurgeReport:
-    """Delete every response past its consultation's retention date, and expired
-    drafts; audited (as `claim`'s row, when the daily loop made one first)."""
+    """Delete every response past its consultation's retention date, with all that
+    was drawn from it, and expired drafts; audited (as `claim`'s row, when the
+    daily loop made one first).
+
+    What remains of a purged consultation: itself, its surveys and questions, the
+    accepted themes (labels, keywords), the findings and the audit trail; no
+    respondent's words, and results that count nothing (they were only ever shown
+    with small groups suppressed, analysis/disclosure.py)."""
     on = on or today()
     purged = []
     for consultation in await _past_retention(on):
