@@ -39,8 +39,10 @@ def test_only_admins_read_the_audit_log(client, staff):
     assert away.status_code == 303
     assert "/staff/login" in away.headers["location"]
     signed_in_as(client, PLANNER)
+    assert 'href="/staff/audit"' not in client.get("/staff").text
     assert client.get("/staff/audit").status_code == 403
     signed_in_as(client, ADMIN)
+    assert 'href="/staff/audit"' in client.get("/staff").text, "the admin's dashboard links it"
     assert client.get("/staff/audit").status_code == 200
 
 
