@@ -65,11 +65,11 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.data.xss_payloads import PAYLOADS, Payload
-from tests.fixtures import csrf_token, signed_in_as
+from tests.fixtures import csrf_token, page_text, signed_in_as
 from tests.integration.journey import check_form
 from tests.integration.xss_pages import MARKER, form_to, forms_of, read_page
 
-ROUNDS = 4
+ROUNDS = 3
 ADMIN = "xss.admin"
 CITY = "Reykjavik"
 RESIDENTS = 5  # enough for a group to be shown (k = 5)
@@ -80,6 +80,11 @@ NOT_CRAWLED = ("/staff/logout", "/schema", "/static/")
 QUICK_EXIT = re.compile(r"/c/[^/]+/exit$")
 MOST_PAGES = 3000
 FIRST = object()  # Site.fill: tick the first of these boxes
+KEEP = object()  # Site.fill: leave the field as the page has it
+# A question's fields left as they are on its own page: its variable name, its
+# limits, and "Add answers" (new ones could repeat a label, which is refused).
+KEPT = ("key", "min_choices", "max_choices", "min_number", "max_number", "options")
+THREAT = "A man in the street threatened to kill me because of my headscarf."
 
 
 @dataclass
@@ -153,7 +158,7 @@ LIMITS: dict[str, tuple[int, int]] = {
 
 def _key(action: str, name: str) -> str:
     """A field's key for the corpus: the form's address without ids, and the name."""
-    return re.sub(r"/\d+", "/N", action.split("?", 1)[0]) + ":" + name
+    return re.sub(r"/\d+", "/N", action.split("?", 1)[0]) + ":" + re.sub(r"\d+", "N", name)
 
 
 @dataclass
@@ -195,6 +200,9 @@ class Site:
             if overrides.get(name) is FIRST:
                 data[name] = data.get(name) or [value]
                 continue
+            if overrides.get(name) is KEEP:
+                data[name].append(value)
+                continue
             if name in overrides:
                 if name not in data:
                     given = overrides[name]
@@ -212,8 +220,19 @@ class Site:
         sent = self.client.post(action, data=dict(data), files=files, follow_redirects=False)
         self.keep(action, sent)
         expected = expect if isinstance(expect, tuple) else (expect,)
-        assert sent.status_code in expected, f"{action}: {sent.status_code} {sent.text[:3000]}"
+        assert sent.status_code in expected, f"{action}: {sent.status_code} {_problems(sent.text)}"
         return sent
+
+
+def _problems(page: str) -> str:
+    """What a refusing page says is wrong, the way a person reads it (the end of
+    each line: the start may be a payload)."""
+    summary = re.search(r'class="error-summary-list">(.*?)</ul>', page, re.S)
+    if summary is None:
+        return page_text(page)[-1500:]
+    return " | ".join(
+        page_text(item)[-200:] for item in re.findall(r"<li>(.*?)</li>", summary[1], re.S)
+    )
 
 
 def _id_in(location: str, after: str) -> int:
@@ -231,10 +250,13 @@ def _build_round(site: Site, run: Any, number: int) -> dict[str, Any]:
     from surveys.tables import Survey
 
     slug = f"xss-{number}"
+    # The first round's consultation and organisation are in a real city, so that
+    # outreach finds the organisation for the consultation; later ones, payloads.
+    city = {"city": CITY} if number == 0 else {}
     site.fill(
         "/staff/consultations/new",
         "/staff/consultations",
-        {"slug": slug, "minutes": "5", "city": CITY},
+        {"slug": slug, "minutes": "5", **city},
     )
     consultation_id = run(
         Consultation.select(Consultation.id).where(Consultation.slug == slug).first().run
@@ -259,6 +281,11 @@ def _build_round(site: Site, run: Any, number: int) -> dict[str, Any]:
         blank = dict.fromkeys(("key", "min_choices", "max_choices"), "")
         blank |= {"min_number": "", "max_number": ""}
         site.fill(builder, f"{survey}/questions", {"type": type_key, **blank, **extra})
+    # Each question's own page: its texts, answer labels and unit edited again.
+    for question in dict.fromkeys(
+        re.findall(rf'href="({survey}/questions/\d+)"', site.get(builder).text)
+    ):
+        site.fill(question, question, dict.fromkeys(KEPT, KEEP))
     # A quick exit to a javascript: address is refused, and the page says so.
     refused = site.fill(
         builder,
@@ -271,13 +298,13 @@ def _build_round(site: Site, run: Any, number: int) -> dict[str, Any]:
     _import_survey(site, builder, survey)
     site.fill(builder, f"{builder}/status", {"status": "open"})
 
-    site.fill("/staff/organisations/new", "/staff/organisations", {"city": CITY})
+    site.fill("/staff/organisations/new", "/staff/organisations", city)
     organisations = site.get("/staff/organisations").text
     organisation_id = max(int(i) for i in re.findall(r'/staff/organisations/(\d+)"', organisations))
     site.fill(
         f"/staff/organisations/{organisation_id}/edit",
         f"/staff/organisations/{organisation_id}",
-        {"city": CITY},
+        city,
     )
     modes = ("paper", "kiosk", "assisted", "own_phones")
     sent = site.fill(
@@ -418,7 +445,7 @@ def _answer(site: Site, start: str, spec: Any, residents: int) -> None:
     client = site.client
     others = {str(q.other_option.id) for q in spec.questions if q.other_option is not None}
     kept = httpx.Cookies(client.cookies)
-    for _ in range(residents):
+    for resident in range(residents):
         client.cookies.clear()
         page = site.get(start).text
         form = form_to(page, f"{start}/start")
@@ -438,7 +465,11 @@ def _answer(site: Site, start: str, spec: Any, residents: int) -> None:
                     # could take 5,000, but a planner quotes only up to 2,000.
                     limit = 200 if name.endswith("-other") else 500
                     limit = 1900 if kind == "textarea" else limit
-                    answers[name].append(site.corpus.take(f"answer:{name}", limit))
+                    typed = site.corpus.take(f"answer:{name}", limit)
+                    if resident == 0 and kind == "textarea":
+                        # Someone at risk: the safeguarding list gets a flag to follow up.
+                        typed = f"{THREAT} {typed}"[:limit]
+                    answers[name].append(typed)
                 elif kind == "radio" and (value in others or name not in answers):
                     answers[name] = [value]
                 elif kind == "checkbox" and (value in others or name not in answers):
@@ -576,11 +607,18 @@ def site(client, run, make_staff) -> Iterator[Site]:
     client.cookies.clear()
 
 
-def test_every_payload_was_saved_in_many_fields(site):
-    """The corpus really went in: every payload into several kinds of field."""
+def test_every_payload_was_saved_in_many_fields_and_shown(site):
+    """The corpus really went in (each payload into 20 or more kinds of field)
+    and came out: on staff pages and on a resident's."""
     assert len(PAYLOADS) >= 100
     for payload in PAYLOADS:
-        assert len(site.corpus.saved[payload.marker]) >= 3, payload
+        assert len(site.corpus.saved[payload.marker]) >= 20, payload
+    pages = _html_pages(site)
+    for start in ("/staff", "/c/"):
+        shown = set().union(
+            *(read_page(body).markers for url, body in pages.items() if url.startswith(start))
+        )
+        assert shown >= {payload.marker for payload in PAYLOADS}, start
 
 
 def _html_pages(site: Site) -> dict[str, str]:
