@@ -116,16 +116,18 @@ def _token(args: argparse.Namespace) -> None:
 
     if args.action == "create":
         try:
-            secret = asyncio.run(api_tokens.create_token(args.name, None))
+            secret = asyncio.run(api_tokens.create_token(args.name, None, args.city.strip()))
         except api_tokens.TokenNameInvalid:
             print(f"Give the token a name of 1 to {api_tokens.NAME_MAX} characters.")
             sys.exit(2)
-        print(f"Created API token {args.name!r}. Its secret, shown only now:")
+        reads = f"{args.city.strip()}'s consultations" if args.city.strip() else "every city"
+        print(f"Created API token {args.name!r}, reading {reads}. Its secret, shown only now:")
         print(secret)
     elif args.action == "list":
         for token in asyncio.run(api_tokens.list_tokens()):
             state = "revoked" if token.revoked_at else "active"
-            print(f"{token.id}\t{state}\t{token.created_at:%Y-%m-%d}\t{token.name}")
+            city = token.city or "every city"
+            print(f"{token.id}\t{state}\t{token.created_at:%Y-%m-%d}\t{city}\t{token.name}")
     elif not asyncio.run(api_tokens.revoke(args.id, None)):
         print(f"There is no API token {args.id}.")
         sys.exit(2)
@@ -138,6 +140,9 @@ def _add_token_command(commands: Any) -> None:
     actions = token.add_subparsers(dest="action", required=True)
     create = actions.add_parser("create", help="make a token and print its secret once")
     create.add_argument("name", help='what uses it, e.g. "City BI dashboard"')
+    create.add_argument(
+        "--city", default="", help="read only this city's consultations (default: every city)"
+    )
     actions.add_parser("list", help="every token: id, state, date made, name")
     revoke = actions.add_parser("revoke", help="stop a token working at once")
     revoke.add_argument("id", type=int)

@@ -45,3 +45,19 @@ def test_bad_requests_exit_with_a_message():
     missing = consult_token("revoke", "999999")
     assert missing.returncode == 2
     assert "no API token 999999" in missing.stdout
+
+
+def test_a_token_made_for_one_city_reads_only_that_citys_consultations(client, make_survey):
+    make_survey("token-cli-oslo", city="Oslo")
+    make_survey("token-cli-skien", city="Skien")
+    made = consult_token("create", "Oslo only", "--city", "Oslo")
+    assert made.returncode == 0, made.stderr
+    assert "reading Oslo's consultations" in made.stdout
+    secret = made.stdout.strip().splitlines()[-1]
+
+    listed = client.get("/api/v1/consultations", headers={"Authorization": f"Bearer {secret}"})
+    assert listed.status_code == 200
+    slugs = {item["slug"] for item in listed.json()["consultations"]}
+    assert "token-cli-oslo" in slugs
+    assert "token-cli-skien" not in slugs
+    assert "Oslo\tOslo only" in consult_token("list").stdout
