@@ -15,10 +15,11 @@ Where it is entered (form, its text fields)          where it shows
 consultation: title, city, run by, purpose,          dashboard, consultation, builder,
   data use                                           respondent start/pages/thanks,
                                                      results, report, API
-survey: title, intro, consent (new and settings)     builder, preview, start page,
-                                                     paper survey, kiosk, results
-question: text, hint, answers, statements, unit      builder, question page, preview,
-                                                     respondent pages, check page,
+survey: title, intro, consent (new and settings);    builder, preview, start page,
+  an imported definition file (title, intro,         paper survey, kiosk, results
+  question texts and hints)
+question: text, hint, answers, statements; on its    builder, question page, preview,
+  own page: text, hint, answer labels, unit          respondent pages, check page,
                                                      results, report, paper survey,
                                                      indicators, API, workbook
 organisation: name, city, contact, neighbourhoods,   organisations, organisation, its
@@ -27,8 +28,9 @@ session: title, place, groups                        sessions, session, poster, 
                                                      count, paper entry, kiosk, outreach
 resident answers: short and long text, "other"       text analysis, review, quotes,
   text (choice and multiple choice)                  original, check page, workbook
-codebook theme: label, description, keywords;       codebook, themes, review, findings,
-  suggested theme: label (rename)                    API
+codebook theme (imported file, then its form):       codebook, themes, review, findings,
+  label, description, keywords; suggested theme:     API
+  label (rename)
 quote: text                                          quotes, finding evidence
 strategy areas; finding: title, statement,           findings, finding, report, API
   proposed action, owner, timeline
@@ -38,12 +40,15 @@ API token: name                                      API tokens
 safeguarding note                                    safeguarding
 
 Then every page is read: as an admin, every staff page reachable by a link from
-/staff (so every object of every round); as a resident, every page of the
-journey, the 422 pages that echo what was typed included; the JSON API with a
-token; the workbook. A page fails when a payload's marker is live markup there
-(an element or attribute it names, an event handler, htmx attribute, style or
-`javascript:` address carrying it, a script or style body or a comment holding
-it), or when a template engine evaluated a template-injection payload.
+/staff (so every object of every round), and a kiosk session's tablet; as a
+resident, every page of the journey, the 422 pages that echo what was typed
+included, and every page linked from a consultation's and a session's address;
+the JSON API with a token; the workbook and the CSV export. A page fails when a
+payload's marker is live markup there (an element or attribute it names, an
+event handler, htmx attribute, style, id or `javascript:` address carrying it, a
+script or style body or a comment holding it), or when a template engine
+evaluated a template-injection payload. Proven to fail: with autoescaping off
+for the organisation templates alone, exactly those pages are reported.
 """
 
 from __future__ import annotations
