@@ -76,6 +76,7 @@ from tests.integration.xss_pages import MARKER, form_to, forms_of, read_page
 
 ROUNDS = 3
 ADMIN = "xss.admin"
+FACILITATOR = "xss.facilitator"
 CITY = "Reykjavik"
 RESIDENTS = 5  # enough for a group to be shown (k = 5)
 API_TOKEN = re.compile(r'id="api-secret">([^<]+)<')
@@ -173,11 +174,12 @@ class Site:
     client: Any
     corpus: Corpus
     pages: dict[str, Any] = field(default_factory=dict)  # address -> response
+    reader: str = ""  # who reads, when not the admin: a prefix of the addresses kept
 
     def get(self, url: str, **headers: str) -> Any:
         response = self.client.get(url, headers=headers)
         assert response.status_code < 500, f"{url}: {response.status_code}"
-        self.pages[url] = response
+        self.pages[self.reader + url] = response
         return response
 
     def keep(self, what: str, response: Any) -> None:
@@ -335,6 +337,7 @@ def _build_round(site: Site, run: Any, number: int) -> dict[str, Any]:
         "consultation_id": consultation_id,
         "survey_id": survey_id,
         "session_id": session_id,
+        "organisation_id": organisation_id,
         "spec": spec,
     }
 
@@ -549,8 +552,10 @@ def _kiosk(site: Site, rounds: list[dict[str, Any]]) -> None:
         if not _actions(site.get(session).text, rf"{session}/kiosk"):
             continue  # not a kiosk session
         sent = site.fill(session, f"{session}/kiosk")
+        site.reader = "kiosk: "
         site.get(sent.headers["location"])
         site.get("/kiosk/exit")
+        site.reader = ""
 
 
 def _invalid_fields(page: str) -> list[str]:
@@ -603,6 +608,12 @@ def site(client, run, make_staff) -> Iterator[Site]:
         for made in rounds
     ]
     _kiosk(built, rounds)
+    # As the facilitator of the first round's organisation: their own pages.
+    run(create_user, FACILITATOR, PASSWORD, Role.facilitator, rounds[0]["organisation_id"])
+    signed_in_as(client, FACILITATOR)
+    built.reader = "facilitator: "
+    _crawl(built, "/staff")
+    built.reader = ""
     # As a resident: every page from the consultation's own and the session's.
     signed_in_as(client, None)
     for made, code in zip(rounds, codes, strict=True):
