@@ -39,6 +39,21 @@ def clean_quote(text: str) -> str:
     return redact(text).text
 
 
+def shortened(text: str) -> str:
+    """A long answer's opening, cut at a word before QUOTE_MAX characters with an
+    ellipsis: what "Use as a quote" proposes for an answer too long to quote whole
+    (the planner may edit it after)."""
+    text = text.strip()
+    if len(text) <= QUOTE_MAX:
+        return text
+    cut = text[: QUOTE_MAX - 1]
+    space = cut.rfind(" ")
+    # A word boundary in the last fifth; otherwise (one endless word) cut anywhere.
+    if space > QUOTE_MAX * 4 // 5:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 async def approved_quotes(survey_id: int) -> tuple[QuoteView, ...]:
     """The survey's approved quotes, oldest first, with their themes (two queries)."""
     rows = (
@@ -124,7 +139,7 @@ async def approve(text_answer_id: int, text: str | None = None, staff_id: int | 
     )
     if answer is None:
         raise LookupError(text_answer_id)
-    cleaned = clean_quote(answer["redacted"] if text is None else text)
+    cleaned = clean_quote(shortened(answer["redacted"]) if text is None else text)
     async with write_transaction():
         existing = await Quote.select(Quote.id).where(Quote.text_answer == text_answer_id).first()
         if existing is not None:

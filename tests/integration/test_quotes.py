@@ -159,3 +159,34 @@ def test_only_planners_quote(client, survey, theme):
     response = client.get(f"/staff/surveys/{survey.survey_id}/text/quotes", follow_redirects=False)
     assert response.status_code == 303
     assert "/staff/login" in response.headers["location"]
+
+
+def test_a_long_answer_is_quoted_by_its_opening_to_shorten_further(client, run, survey):
+    """An answer longer than a quote may be (a long answer takes 5,000 characters)
+    is proposed cut at a word, with an ellipsis, instead of "Page not found"."""
+    from analysis import jobs
+    from analysis.quotes import QUOTE_MAX
+    from analysis.tables import Quote
+
+    ids, options = survey.question_ids, survey.option_ids
+    long_text = "Night buses feel unsafe for young people going home. " * 80
+    form = {
+        f"q{ids['single']}": [str(options["single"][0])],
+        f"q{ids['scale']}": [str(options["scale"][0])],
+        f"q{ids['text']}": [long_text],
+    }
+    assert send_survey(client, survey.submit_url, form).status_code == 303
+    run(jobs.analyse_all_pending)
+    answer_id = _answers(run, survey)[-1]["id"]
+
+    signed_in_as(client, "quote-planner")
+    page = f"/staff/surveys/{survey.survey_id}/text/quotes"
+    response = post_form(client, page, f"/staff/text-answers/{answer_id}/quote", {})
+    assert response.status_code == 303, response.text
+    (quote,) = run(Quote.select(Quote.text).where(Quote.text_answer == answer_id).run)
+    assert len(long_text) > QUOTE_MAX >= len(quote["text"])
+    body = quote["text"].removesuffix("…")
+    assert body != quote["text"], "the cut is marked with an ellipsis"
+    assert long_text.startswith(body)
+    assert long_text[len(body)] == " ", "cut between words"
+    signed_in_as(client, None)
