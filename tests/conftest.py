@@ -19,6 +19,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 _WORK = Path(tempfile.mkdtemp(prefix="consult-tests-"))
+# Files a run makes for itself (deleted at its end).
+WORK = _WORK
 ENGINE = os.environ.get("CONSULT_TEST_ENGINE", "sqlite")
 POSTGRES_SERVER_URL = os.environ.get("CONSULT_TEST_POSTGRES_URL", "")
 if ENGINE == "postgres" and not POSTGRES_SERVER_URL:

@@ -2,21 +2,28 @@
 
 The server is a real `consult serve` subprocess on this module's fresh database
 (SQLite or PostgreSQL, as for the rest of the suite) with the demo loaded, so the
-browser sees exactly what `make run` serves.
+browser sees exactly what `make run` serves. `consult demo` runs once per run (it
+took 10-20 s, for each of some thirty modules) and each module gets a copy of what
+it wrote: on SQLite the file, on PostgreSQL the rows (pg_dump and psql; without
+them, each module loads the demo afresh).
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
+import sqlite3
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser.live_server import consult_command, serving
-from tests.conftest import ENGINE, POSTGRES_URL
+from tests.conftest import ENGINE, POSTGRES_URL, WORK, fresh_sqlite_copy
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # A small phone: the width the issue names; 320 px is checked separately.
@@ -63,11 +70,65 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@functools.cache
+def _sqlite_demo() -> Path:
+    """A SQLite database with the demo loaded by `consult demo`, once per run."""
+    path = fresh_sqlite_copy("demo-template")
+    consult_command("demo", database_url=f"sqlite:///{path}")
+    return path
+
+
+@functools.cache
+def _postgres_demo_rows() -> Path | None:
+    """The demo's rows as `consult demo` wrote them into the run's (just emptied)
+    database, dumped once per run; None without pg_dump and psql."""
+    if not (shutil.which("pg_dump") and shutil.which("psql")):
+        return None
+    consult_command("demo", database_url=POSTGRES_URL)
+    dump = WORK / "demo-rows.sql"
+    subprocess.run(
+        [
+            "pg_dump",
+            "--data-only",
+            "--disable-triggers",
+            "--exclude-table-data=migration",
+            f"--file={dump}",
+            POSTGRES_URL,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return dump
+
+
+def _load_demo(url: str) -> None:
+    if ENGINE == "postgres":
+        loaded = _postgres_demo_rows.cache_info().currsize > 0
+        dump = _postgres_demo_rows()
+        if dump is None:
+            consult_command("demo", database_url=url)
+        elif loaded:  # the first module's database holds them already
+            subprocess.run(
+                ["psql", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", str(dump), url],
+                check=True,
+                capture_output=True,
+            )
+        return
+    # SQLite's backup API copies a consistent image, WAL included.
+    source = sqlite3.connect(_sqlite_demo())
+    copy = sqlite3.connect(url.split(":///", 1)[1])
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
+
+
 @pytest.fixture(scope="module")
 def demo_site(database: None) -> Iterator[DemoSite]:
     """`consult demo` then `consult serve` on this module's fresh database."""
     url = _database_url()
-    consult_command("demo", database_url=url)
+    _load_demo(url)
     with serving(url) as base_url:
         yield DemoSite(base_url, url)
 
