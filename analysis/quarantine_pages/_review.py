@@ -13,6 +13,7 @@ from analysis.segments import CHANNEL_LABELS
 from consult.auth import MEMBER, planners
 from consult.i18n import N_
 from consult.services import consultations
+from consult.services.staff import StaffMember
 from consult.web import ObjectId, translator
 from surveys import abuse
 from surveys import services as surveys
@@ -62,15 +63,19 @@ class QuarantineController(Controller):
         )
 
     @post("/{response_id:int}/count", name="quarantine_count")
-    async def count_it(self, survey_id: ObjectId, response_id: ObjectId) -> Redirect:
+    async def count_it(
+        self, survey_id: ObjectId, response_id: ObjectId, member: StaffMember
+    ) -> Redirect:
         """Count a held response: it joins the results (and the tally) at once."""
-        if not await abuse.release(survey_id, response_id):
+        if not await abuse.release(survey_id, response_id, member.user_id):
             raise NotFoundException()
         return Redirect(f"{review_url(survey_id)}?done=counted", status_code=303)
 
     @post("/{response_id:int}/keep-out", name="quarantine_keep_out")
-    async def keep_out(self, survey_id: ObjectId, response_id: ObjectId) -> Redirect:
+    async def keep_out(
+        self, survey_id: ObjectId, response_id: ObjectId, member: StaffMember
+    ) -> Redirect:
         """Keep a held response out of every count; it stays stored, never deleted."""
-        if not await abuse.keep_out(survey_id, response_id):
+        if not await abuse.keep_out(survey_id, response_id, member.user_id):
             raise NotFoundException()
         return Redirect(f"{review_url(survey_id)}?done=kept", status_code=303)

@@ -10,6 +10,7 @@ from typing import Any
 
 from analysis.redact import redact
 from consult.database import write_transaction
+from consult.services import audit
 from consult.settings import get_settings
 from surveys import tally
 from surveys.abuse._signals import KEPT_OUT, split_flags
@@ -127,9 +128,10 @@ def _readable(spec: SurveySpec, answers: list[AnswerValue]) -> tuple[HeldAnswer,
     )
 
 
-async def release(survey_id: int, response_id: int) -> bool:
+async def release(survey_id: int, response_id: int, actor_id: int | None = None) -> bool:
     """ "Count it": the held response becomes complete and is added to the tally, in
-    one transaction; False if it was not held (already decided, or not this survey's)."""
+    one transaction with its audit row; False if it was not held (already decided,
+    or not this survey's)."""
     async with write_transaction():
         rows = await Response.raw(
             f"UPDATE {Response._meta.tablename} SET status = {{}}"  # noqa: S608
@@ -141,12 +143,13 @@ async def release(survey_id: int, response_id: int) -> bool:
         )
         if rows:
             await tally.add([rows[0]["id"]])
+            await audit.add(actor_id, "count_held", "response", response_id)
     return bool(rows)
 
 
-async def keep_out(survey_id: int, response_id: int) -> bool:
-    """ "Keep out": the held response stays stored and uncounted, marked as decided;
-    False if it was not waiting for a decision."""
+async def keep_out(survey_id: int, response_id: int, actor_id: int | None = None) -> bool:
+    """ "Keep out": the held response stays stored and uncounted, marked as decided
+    (audited); False if it was not waiting for a decision."""
     async with write_transaction():
         rows = await Response.raw(
             f"UPDATE {Response._meta.tablename}"  # noqa: S608
@@ -160,6 +163,8 @@ async def keep_out(survey_id: int, response_id: int) -> bool:
             _QUARANTINED,
             _KEPT_OUT_LIKE,
         )
+        if rows:
+            await audit.add(actor_id, "keep_out_held", "response", response_id)
     return bool(rows)
 
 

@@ -9,6 +9,7 @@ from litestar.response import Redirect, Template
 
 from consult.i18n import N_
 from consult.services import consultations
+from consult.sessions import cookie_name
 from consult.settings import get_settings
 from consult.tables import DEFAULT_EXIT_URL, Consultation
 from consult.web import form_text
@@ -88,5 +89,17 @@ class LeaveController(Controller):
         response = Redirect(target, status_code=303)
         response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         response.headers["Cache-Control"] = "no-store"
-        response.delete_cookie("consult_csrf")
+        # Set expired with the attributes it was set with: a browser ignores a
+        # __Host- cookie (https) that arrives without Secure, even to delete it.
+        settings = get_settings()
+        response.set_cookie(
+            cookie_name("consult_csrf", settings),
+            "",
+            max_age=0,
+            expires=0,
+            path="/",
+            secure=settings.secure_cookies,
+            httponly=True,
+            samesite="lax",
+        )
         return response

@@ -194,3 +194,18 @@ def test_exports_leave_held_responses_out(client, run, world):
     held = _held_ids(run, world, kept_out=False)
     assert len(held) == 1
     assert "number 2" not in text
+
+
+def test_every_decision_on_a_held_response_is_in_the_audit_log(client, run, world):
+    """Counting or keeping out a response changes the results: who did it is kept
+    (after the tests above counted two and kept one out)."""
+    from consult.tables import AuditEvent
+
+    events = run(
+        AuditEvent.select(AuditEvent.action, AuditEvent.object_id, AuditEvent.actor.username)
+        .where(AuditEvent.object_type == "response")
+        .run
+    )
+    actions = sorted(event["action"] for event in events)
+    assert actions == ["count_held", "count_held", "keep_out_held"]
+    assert {event["actor.username"] for event in events} == {"held.planner"}

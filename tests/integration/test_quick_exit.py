@@ -91,3 +91,38 @@ def test_the_exit_never_fails(client):
     left = client.get("/c/no-such-place/exit", follow_redirects=False)
     assert left.status_code == 303
     assert left.headers["location"] == DEFAULT_EXIT_URL
+
+
+def test_over_https_the_exit_expires_the_host_cookies_as_a_browser_accepts(client, monkeypatch):
+    """A browser ignores a __Host- cookie that arrives without Secure and Path=/,
+    even one that only expires it: both cookies must be expired with both."""
+    from litestar.testing import TestClient
+    from piccolo.engine import engine_finder
+
+    from consult.app import create_app
+    from consult.settings import get_settings
+
+    monkeypatch.setenv("CONSULT_PUBLIC_URL", "https://consult.example.org")
+    get_settings.cache_clear()
+    engine = engine_finder()
+    # Not started (no lifespan, no pool): its requests must not use the module's pool.
+    kept_pool = getattr(engine, "pool", None)
+    engine.pool = None
+    try:
+        secure = TestClient(app=create_app(get_settings()), base_url="https://testserver.local")
+        secure.cookies.set("__Host-consult_session", "x", domain="testserver.local")
+        left = secure.get("/c/no-such-place/exit", follow_redirects=False)
+    finally:
+        engine.pool = kept_pool
+        monkeypatch.delenv("CONSULT_PUBLIC_URL")
+        get_settings.cache_clear()
+    assert left.status_code == 303
+    expired = {
+        header.split("=", 1)[0]: header.lower() for header in left.headers.get_list("set-cookie")
+    }
+    assert "__Host-consult_csrf" in expired
+    assert "consult_csrf" not in expired
+    for header in expired.values():
+        assert "secure" in header
+        assert "path=/" in header
+        assert "max-age=0" in header or "expires=" in header

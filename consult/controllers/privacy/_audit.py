@@ -31,6 +31,18 @@ ACTION_LABELS = {
     "export_xlsx": N_("Export: workbook"),
     "export_codebook": N_("Export: codebook"),
     "export_definition": N_("Export: survey definition"),
+    "totp_on": N_("Second factor turned on"),
+    "totp_off": N_("Second factor turned off"),
+    "create_invite": N_("Invitation sent"),
+    "accept_invite": N_("Invitation accepted"),
+    "create_organisation": N_("Organisation added"),
+    "update_organisation": N_("Organisation changed"),
+    "create_api_token": N_("API token made"),
+    "revoke_api_token": N_("API token revoked"),
+    "import_codebook": N_("Codebook imported"),
+    "safeguarding_follow_up": N_("Safeguarding flag followed up"),
+    "count_held": N_("A held response counted"),
+    "keep_out_held": N_("A held response kept out"),
 }
 
 
