@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -85,6 +86,31 @@ def client(database: None) -> Iterator[TestClient]:
 
     with TestClient(app=create_app(), base_url="http://testserver.local") as test_client:
         yield test_client
+
+
+@contextmanager
+def client_with_abuse_checks(address: Callable[[dict[str, Any]], str]) -> Iterator[TestClient]:
+    """The app with the abuse checks on (the suite turns them off: it sends hundreds
+    of surveys from one address), seeing each request come from `address(scope)`, as
+    a reverse proxy's forwarded address would be."""
+    from consult.app import create_app
+    from consult.settings import get_settings
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONSULT_ABUSE_CHECKS", "1")
+        get_settings.cache_clear()
+        inner = create_app()
+
+        async def from_address(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] in ("http", "websocket"):
+                scope = {**scope, "client": (address(scope), 50000)}
+            await inner(scope, receive, send)
+
+        try:
+            with TestClient(app=from_address, base_url="http://testserver.local") as test_client:
+                yield test_client
+        finally:
+            get_settings.cache_clear()
 
 
 @pytest.fixture(scope="module")

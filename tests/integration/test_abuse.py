@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from litestar.testing import TestClient
 
-from tests.fixtures import csrf_token, page_text
+from tests.fixtures import client_with_abuse_checks, csrf_token, page_text
 from tests.integration.journey import check_form, send_checked, walk
 from tests.integration.test_join import join, new_session
 
@@ -24,31 +24,19 @@ ADDRESS_HEADER = "x-test-client-address"
 THANKS = "Your answers have been received"
 
 
-def _with_addresses(app: Any) -> Any:
-    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            for name, value in scope["headers"]:
-                if name.decode() == ADDRESS_HEADER:
-                    scope = {**scope, "client": (value.decode(), 50000)}
-        await app(scope, receive, send)
-
-    return wrapped
+def _named_address(scope: dict[str, Any]) -> str:
+    """The address a request's ADDRESS_HEADER names (the test client's otherwise)."""
+    for name, value in scope["headers"]:
+        if name.decode() == ADDRESS_HEADER:
+            return value.decode()
+    return scope["client"][0]
 
 
 @pytest.fixture(scope="module")
 def client(database: None) -> Iterator[TestClient]:
     """The app with the abuse checks on, seeing the address each request names."""
-    from consult.app import create_app
-    from consult.settings import get_settings
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CONSULT_ABUSE_CHECKS", "1")
-        get_settings.cache_clear()
-        with TestClient(
-            app=_with_addresses(create_app()), base_url="http://testserver.local"
-        ) as test_client:
-            yield test_client
-    get_settings.cache_clear()
+    with client_with_abuse_checks(_named_address) as test_client:
+        yield test_client
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
-from tests.fixtures import csrf_token
+from tests.fixtures import client_with_abuse_checks, csrf_token
 from tests.integration.journey import begin, post_page, send_checked
 
 ADDRESS = "203.0.113.199"
@@ -36,30 +35,12 @@ class _Everything(logging.Handler):
         self.lines.append(repr(record.__dict__))
 
 
-def _from_address(app: Any) -> Any:
-    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] in ("http", "websocket"):
-            scope = {**scope, "client": (ADDRESS, 41414)}
-        await app(scope, receive, send)
-
-    return wrapped
-
-
 @pytest.fixture(scope="module")
 def client(database: None) -> Iterator[TestClient]:
     """The app as a resident at ADDRESS reaches it, with the abuse checks on."""
-    from consult.app import create_app
-    from consult.settings import get_settings
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CONSULT_ABUSE_CHECKS", "1")
-        get_settings.cache_clear()
-        with TestClient(
-            app=_from_address(create_app()), base_url="http://testserver.local"
-        ) as test_client:
-            test_client.headers["user-agent"] = USER_AGENT
-            yield test_client
-    get_settings.cache_clear()
+    with client_with_abuse_checks(lambda scope: ADDRESS) as test_client:
+        test_client.headers["user-agent"] = USER_AGENT
+        yield test_client
 
 
 @pytest.fixture
