@@ -65,13 +65,16 @@ browser-deps:
 		else echo "Chromium is missing: sudo apt-get install chromium"; exit 1; fi; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
 
-## test: the whole suite on SQLite, then on PostgreSQL when one is reachable
+## test: the whole suite on SQLite and, at the same time, on PostgreSQL when one is
+## reachable (each run has a database of its own; each prints when it is done)
 test: install browser-deps
-	$(MAKE) --no-print-directory test-sqlite
 	@url="$${CONSULT_TEST_POSTGRES_URL:-}"; \
 	if [ -z "$$url" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(PG_URL_DEFAULT)"; fi; \
-	if [ -n "$$url" ]; then CONSULT_TEST_POSTGRES_URL="$$url" $(MAKE) --no-print-directory test-postgres; \
-	else echo "PostgreSQL not reachable: set CONSULT_TEST_POSTGRES_URL to run the suite on it too"; fi
+	if [ -n "$$url" ]; then \
+		echo "The suite runs on SQLite and on PostgreSQL at once; each prints its report when it ends."; \
+		CONSULT_TEST_POSTGRES_URL="$$url" $(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres; \
+	else echo "PostgreSQL not reachable: set CONSULT_TEST_POSTGRES_URL to run the suite on it too"; \
+		$(MAKE) --no-print-directory test-sqlite; fi
 
 test-sqlite: install
 	CONSULT_TEST_ENGINE=sqlite $(BIN)/pytest $(PYTEST_ARGS)
