@@ -176,10 +176,3 @@ def second_step(request: Request[Any, Any, Any]) -> tuple[int, str] | None:
     if not isinstance(at, int) or _now() - at > SECOND_STEP_SECONDS:
         return None
     return pending["user"], str(pending.get("next") or "/staff")
-
-
-def client_address(request: Request[Any, Any, Any]) -> str:
-    """The client's address as the server saw it, for counting attempts only: it is
-    hashed there (consult/services/rate_limits.py), never kept or logged."""
-    client = request.client
-    return client.host if client and client.host else "unknown"

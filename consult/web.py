@@ -94,3 +94,11 @@ async def clean_form(request: Request[Any, Any, Any]) -> None:
         # A request of its own parses it, so the handler's has no copy of the raw form.
         await type(request)(request.scope, request.receive).form()
     state.form = {name: _normalised(name, value) for name, value in state.form.items()}
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address as the server saw it (uvicorn applies the proxy headers
+    it is told to trust; X-Forwarded-For is not read here), for counting attempts
+    only: it is hashed there (consult/services/rate_limits.py), never kept or logged."""
+    client = request.client
+    return client.host if client and client.host else "unknown"

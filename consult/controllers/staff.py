@@ -12,7 +12,6 @@ from litestar.response import Redirect, Template
 from consult.auth import (
     MEMBER,
     any_staff,
-    client_address,
     end_staff_session,
     planners,
     second_step,
@@ -27,7 +26,7 @@ from consult.services.staff import StaffMember, check_code, check_sign_in
 from consult.sessions import fresh_csrf_cookie
 from consult.tables import ConsultationStatus, Role
 from consult.text_input import is_ascii_number
-from consult.web import form_text
+from consult.web import client_address, form_text
 
 
 def _safe_next(target: str | None) -> str:

@@ -190,13 +190,6 @@ def browser_id(request: Request[Any, Any, Any]) -> str:
     return made
 
 
-def client_address(request: Request[Any, Any, Any]) -> str:
-    """The client's address as the server saw it (uvicorn applies the proxy headers
-    it is told to trust; X-Forwarded-For is not read here). Only ever hashed."""
-    client = request.client
-    return client.host if client and client.host else "unknown"
-
-
 def mark_code_to_show(request: Request[Any, Any, Any], survey_id: int) -> None:
     request.session[_SHOW_CODE] = survey_id
 

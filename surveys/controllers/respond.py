@@ -21,14 +21,13 @@ from litestar.response import Redirect, Template
 
 from consult.services import withdrawal
 from consult.tables import Consultation
-from consult.web import form_lists, form_text, locale_of
+from consult.web import client_address, form_lists, form_text, locale_of
 from surveys import abuse, drafts, pages, services, submissions
 from surveys.controllers._respondent import (
     RESPONDENT_LOOKUPS,
     KioskPage,
     browser_id,
     clear_respondent,
-    client_address,
     closed_page,
     consent_of,
     draft_code,

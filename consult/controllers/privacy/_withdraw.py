@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from consult.i18n import N_
 from consult.services import withdrawal
-from consult.web import form_text
+from consult.web import client_address, form_text
 from surveys.controllers._respondent import kiosk_state
 
 WITHDRAW_URL = "/withdraw"
@@ -31,12 +31,6 @@ UNKNOWN = N_(
     " withdrawn, or deleted at the end of its consultation, has no code any more."
 )
 TOO_MANY = N_("Too many codes tried. Wait a few minutes and try again.")
-
-
-def _address(request: Request[Any, Any, Any]) -> str:
-    """The client's address, only ever hashed for the rate limit (never kept)."""
-    client = request.client
-    return client.host if client and client.host else "unknown"
 
 
 def _form(
@@ -57,7 +51,7 @@ async def _checked(request: Request[Any, Any, Any], typed: str) -> str | Templat
     """The code typed, counted against the address; or the form again, saying why not."""
     if not typed.strip():
         return _form(typed, EMPTY, 422)
-    address = _address(request)
+    address = client_address(request)
     retry_after = await withdrawal.count_try(address)
     if retry_after is not None:
         return _form(typed, TOO_MANY, 429, retry_after)

@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from consult.i18n import N_
 from consult.services import hosted_sessions
 from consult.services.hosted_sessions import HostedSessionView, JoinRefusal
-from consult.web import form_text
+from consult.web import client_address, form_text
 from surveys import kiosk
 from surveys.controllers._respondent import join_session
 
@@ -28,13 +28,6 @@ EMPTY = N_("Enter the code on the poster, like ACD-EFG-HJKM.")
 ENDED = N_("This session has ended, so its code no longer works.")
 NOT_OPEN = N_("This session has not started yet. Try again when it starts.")
 TOO_MANY = N_("Too many codes tried. Wait a few minutes and try again.")
-
-
-def _address(request: Request[Any, Any, Any]) -> str:
-    """The client's address as the server saw it (uvicorn applies proxy headers).
-    It is only ever hashed (consult/services/rate_limits.py), never kept or logged."""
-    client = request.client
-    return client.host if client and client.host else "unknown"
 
 
 def join_page(
@@ -61,7 +54,7 @@ def start_url(session: HostedSessionView) -> str:
 async def _join(request: Request[Any, Any, Any], typed: str) -> Template | Redirect:
     if not typed.strip():
         return join_page(typed, EMPTY, 422)
-    address = _address(request)
+    address = client_address(request)
     throttled = await kiosk.count_code_try(address)
     if throttled is not None:
         return join_page(typed, TOO_MANY, 429, retry_after=throttled.retry_after)
