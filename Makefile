@@ -36,8 +36,13 @@ lock:
 install: $(INSTALLED) translations
 
 ## translations: compile every catalogue (.po -> .mo; the .mo files are not committed)
-translations: $(INSTALLED)
-	$(BIN)/pybabel -q compile -d consult/locale -D messages
+# File targets, so that the two suites `make test` runs at once never compile (and
+# read) the same catalogue at the same moment: up to date, nothing runs.
+PO_FILES := $(wildcard consult/locale/*/LC_MESSAGES/messages.po)
+translations: $(PO_FILES:.po=.mo)
+
+%.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 ## messages: extract marked strings into the template catalogue and update each language
 messages: $(INSTALLED)
