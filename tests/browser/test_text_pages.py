@@ -156,8 +156,10 @@ def test_without_javascript_every_action_is_a_plain_form(new_context: NewContext
     assert_accessible(desk, "a review decision without JavaScript")
 
     desk.goto(f"{base}/codebook")
-    desk.get_by_role("button", name="Re-code all answers").click()
-    expect(desk.get_by_text(re.compile(r"^Answers re-coded"))).to_be_visible()
+    # The server's first re-coding loads the lemma dictionaries of the answers'
+    # languages (about 3 s each, more on a busy machine): allowed time for it.
+    desk.get_by_role("button", name="Re-code all answers").click(timeout=60_000)
+    expect(desk.get_by_text(re.compile(r"^Answers re-coded"))).to_be_visible(timeout=60_000)
 
     desk.goto(f"{base}/safeguarding")
     desk.get_by_role("textbox").first.fill("Passed to the police liaison officer.")
