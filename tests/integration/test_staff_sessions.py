@@ -225,6 +225,16 @@ def test_a_sign_in_is_audited_without_address_or_password(client, run, planner):
     client.cookies.clear()
 
 
+def _set_cookies(*responses) -> list[str]:
+    """Every Set-Cookie header of `responses`, in order."""
+    return [
+        value
+        for response in responses
+        for name, value in response.headers.multi_items()
+        if name == "set-cookie"
+    ]
+
+
 def _cookie_parts(header: str) -> tuple[str, dict[str, str]]:
     """A Set-Cookie header's cookie name and its attributes (lower-case names)."""
     name = header.split("=", 1)[0]
@@ -265,12 +275,7 @@ def test_over_https_both_cookies_are_host_cookies(client, make_staff):
             engine.pool = kept_pool
     assert signed.status_code == 303
     assert opened == 200, "the browser sends __Host- cookies back over https"
-    headers = [
-        value
-        for response in (form, signed)
-        for name, value in response.headers.multi_items()
-        if name == "set-cookie"
-    ]
+    headers = _set_cookies(form, signed)
     names = {_cookie_parts(header)[0] for header in headers}
     assert {"__Host-consult_session", "__Host-consult_csrf"} <= names
     assert not names & {"consult_session", "consult_csrf"}
@@ -286,12 +291,7 @@ def test_over_http_the_cookies_are_plain_but_httponly_and_lax(client, planner):
     client.cookies.clear()
     form = client.get("/staff/login")
     signed = sign_in(client, planner)
-    headers = [
-        value
-        for response in (form, signed)
-        for name, value in response.headers.multi_items()
-        if name == "set-cookie"
-    ]
+    headers = _set_cookies(form, signed)
     names = {_cookie_parts(header)[0] for header in headers}
     assert {"consult_session", "consult_csrf"} <= names
     for header in headers:
