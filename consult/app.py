@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import sys
 from typing import Any
@@ -143,7 +144,15 @@ async def _open_connections() -> None:
 async def _close_connections() -> None:
     engine = engine_finder()
     if isinstance(engine, PostgresEngine):
-        await engine.close_connection_pool()
+        pool = engine.pool
+        try:
+            # A connection a cancelled task never gave back would make close() wait
+            # for ever (seen on PostgreSQL: a stop that hung): after 10 s, close hard.
+            await asyncio.wait_for(engine.close_connection_pool(), timeout=10)
+        except TimeoutError:
+            if pool is not None:
+                pool.terminate()
+            engine.pool = None
     elif isinstance(engine, ConsultSQLiteEngine):
         await engine.release_connections()
 
