@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -79,17 +80,27 @@ def key_for(purpose: str, subject: str, day: date | None = None) -> str:
 
 
 _TABLE = RateLimit._meta.tablename
-# A new key starts at n; a key whose window has ended starts a new window at n;
-# otherwise n more. Every SET expression reads the row as it was (both engines).
-_HIT_SQL = (
-    f"INSERT INTO {_TABLE} (key, window_start, hits) VALUES ({{}}, {{}}, {{}}) "  # noqa: S608
-    f"ON CONFLICT (key) DO UPDATE SET "
-    f"hits = CASE WHEN {_TABLE}.window_start <= {{}} THEN excluded.hits "
-    f"ELSE {_TABLE}.hits + excluded.hits END, "
-    f"window_start = CASE WHEN {_TABLE}.window_start <= {{}} "
-    f"THEN excluded.window_start ELSE {_TABLE}.window_start END "
-    f"RETURNING hits, window_start"
-)
+# Distinct keys counted by one statement: 3 bound values each, well within both
+# engines' limits on bound parameters.
+_KEYS_PER_STATEMENT = 500
+
+
+def _hit_sql(rows: int) -> str:
+    """One upsert for `rows` distinct keys, each (key, window_start, n): a new key
+    starts at n; a key whose window has ended starts a new window at n; otherwise n
+    more. Every SET expression reads the row as it was (both engines)."""
+    values = ", ".join(["({}, {}, {})"] * rows)
+    return (
+        f"INSERT INTO {_TABLE} (key, window_start, hits) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT (key) DO UPDATE SET "
+        f"hits = CASE WHEN {_TABLE}.window_start <= {{}} THEN excluded.hits "
+        f"ELSE {_TABLE}.hits + excluded.hits END, "
+        f"window_start = CASE WHEN {_TABLE}.window_start <= {{}} "
+        f"THEN excluded.window_start ELSE {_TABLE}.window_start END "
+        f"RETURNING key, hits, window_start"
+    )
+
+
 _GIVE_BACK_SQL = (
     f"UPDATE {_TABLE} SET hits = hits - 1 "  # noqa: S608
     "WHERE key = {} AND hits > 0 AND window_start > {}"
@@ -117,16 +128,22 @@ async def hit_within(limit: Limit, subjects: Sequence[str]) -> list[Count]:
     order, inside a write transaction the caller holds; one Count per subject, as
     if each had been counted alone in turn.
 
-    One upsert per distinct key, in key order: two transactions counting the same
-    keys lock their rows in the same order and cannot deadlock on PostgreSQL.
+    One upsert for all the distinct keys, rows in key order: two transactions
+    counting the same keys lock their rows in the same order and cannot deadlock
+    on PostgreSQL.
     """
     now = _now()
     keys = [key_for(limit.purpose, subject) for subject in subjects]
+    wanted = Counter(keys)
+    ordered = sorted(wanted)
     totals: dict[str, tuple[int, datetime]] = {}
-    for key in sorted(set(keys)):
-        n = keys.count(key)
-        rows = await RateLimit.raw(_HIT_SQL, key, now, n, now - limit.window, now - limit.window)
-        totals[key] = (int(rows[0]["hits"]) - n, _as_datetime(rows[0]["window_start"]))
+    for start in range(0, len(ordered), _KEYS_PER_STATEMENT):
+        chunk = ordered[start : start + _KEYS_PER_STATEMENT]
+        values = [value for key in chunk for value in (key, now, wanted[key])]
+        cutoff = now - limit.window
+        for row in await RateLimit.raw(_hit_sql(len(chunk)), *values, cutoff, cutoff):
+            key = row["key"]
+            totals[key] = (int(row["hits"]) - wanted[key], _as_datetime(row["window_start"]))
     counts = []
     for key in keys:
         before, start = totals[key]
