@@ -9,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from consult.text_input import is_ascii_number
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,7 +39,7 @@ def _secret_key() -> str:
 
 def _seconds(name: str, default: int) -> int:
     raw = os.environ.get(name, "")
-    return max(1, int(raw)) if raw.strip().isascii() and raw.strip().isdigit() else default
+    return max(1, int(raw)) if is_ascii_number(raw.strip()) else default
 
 
 def _bool(name: str, default: bool) -> bool:

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from consult.i18n import N_
+from consult.text_input import is_ascii_number
 from surveys.flow import Journey, ParsedForm, SurveySpec, Values, kept_values
 from surveys.question_types import (
     AnswerError,
@@ -122,7 +123,7 @@ def _decode(
             typed = value.strip()
             if not typed:
                 continue
-            if not typed.isascii() or not typed.isdigit():
+            if not is_ascii_number(typed):
                 error = error or _code_error(question, name)
                 continue
             number = int(typed) if len(typed) <= 4 else 0

@@ -22,6 +22,7 @@ from consult.tables import (
     Organisation,
     StrategyArea,
 )
+from consult.text_input import whole_number
 from surveys.tables import Question
 
 
@@ -59,7 +60,7 @@ def _evidence_view(row: dict[str, Any], segment_texts: Mapping[int, str]) -> Evi
         or row["indicator.question.survey"]
     )
     segment = row["segment"] or ""
-    segment_question = int(segment[1:]) if segment[1:].isdigit() else None
+    segment_question = whole_number(segment[1:])
     return EvidenceView(
         id=row["id"],
         kind=row["kind"],

@@ -25,6 +25,7 @@ from consult.database import write_transaction
 from consult.services import audit
 from consult.settings import get_settings
 from consult.tables import Staff
+from consult.text_input import is_ascii_number
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -63,7 +64,7 @@ def _now() -> float:
 def matching_step(secret: str, typed: str, moment: float | None = None) -> int | None:
     """The step whose code `typed` is, within DRIFT_STEPS of now; None if none is."""
     code = "".join(typed.split())
-    if len(code) != DIGITS or not code.isascii() or not code.isdigit():
+    if len(code) != DIGITS or not is_ascii_number(code):
         return None
     key = _secret_bytes(secret)
     now = step_at(_now() if moment is None else moment)

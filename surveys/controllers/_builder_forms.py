@@ -9,6 +9,7 @@ from typing import Any
 from litestar.datastructures import FormMultiDict
 
 from consult.i18n import N_
+from consult.text_input import is_ascii_number
 from consult.web import form_text
 from surveys.builder import NewOption, QuestionEdit, QuestionInput, SpecialOptions
 from surveys.definition import MAX_OPTIONS
@@ -51,7 +52,7 @@ def _whole_number(form: QuestionForm, name: str, low: int, high: int) -> int | N
     if not raw:
         return None
     digits = raw[1:] if raw[:1] == "-" else raw
-    if not digits.isascii() or not digits.isdigit() or not low <= int(raw) <= high:
+    if not is_ascii_number(digits) or not low <= int(raw) <= high:
         form.errors[name] = N_("Enter a whole number, or leave this empty.")
         return None
     return int(raw)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from consult.i18n import N_
+from consult.text_input import is_ascii_number
 from surveys.question_types._base import Form, QuestionType, refuse, values_of
 from surveys.question_types._choices import scale_point
 from surveys.question_types._model import AnswerValue, QuestionSpec
@@ -97,8 +98,7 @@ class Ranking(QuestionType):
                 continue
             value = values[0]
             if (
-                not value.isascii()
-                or not value.isdigit()
+                not is_ascii_number(value)
                 # int() refuses thousands of digits (a 500); no rank needs more than count's.
                 or len(value.lstrip("0")) > len(str(count))
                 or not 1 <= int(value) <= count

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from consult.i18n import N_
+from consult.text_input import is_ascii_number
 from surveys.question_types._base import Form, QuestionType, refuse, values_of
 from surveys.question_types._model import AnswerValue, QuestionSpec, clean_text
 
@@ -72,7 +73,7 @@ class Number(QuestionType):
             return ()
         text = values[0].translate(_NUMBER_SPACES)
         digits = text[1:] if text[:1] in "+-" else text
-        if not digits.isascii() or not digits.isdigit():
+        if not is_ascii_number(digits):
             raise refuse(N_("Enter a whole number, like 12."))
         low, high = self.bounds(question)
         # Python refuses to read integers of thousands of digits, and no answer
