@@ -37,6 +37,7 @@ from consult import errors
 from consult.controllers.account import ACCOUNT_CONTROLLERS
 from consult.controllers.api import API_CONTROLLERS, openapi_config
 from consult.controllers.health import healthz
+from consult.controllers.language import LANGUAGE_CONTROLLERS
 from consult.controllers.organisations import ORGANISATION_CONTROLLERS
 from consult.controllers.privacy import PRIVACY_CONTROLLERS
 from consult.controllers.public import PublicController
@@ -56,6 +57,7 @@ from surveys.controllers import (
 )
 from surveys.controllers.join import JOIN_CONTROLLERS
 from surveys.controllers.paper import PAPER_CONTROLLERS
+from surveys.controllers.translate import TRANSLATION_CONTROLLERS
 
 SQLITE_SWITCH_INTERVAL_S = 0.001
 # The largest request body the app reads (413 past it; see README "Limits").
@@ -188,6 +190,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *ACCOUNT_CONTROLLERS,
             *PRIVACY_CONTROLLERS,
             *QUARANTINE_CONTROLLERS,
+            *TRANSLATION_CONTROLLERS,
+            *LANGUAGE_CONTROLLERS,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], cache_control=STATIC_CACHE
             ),

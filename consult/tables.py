@@ -128,7 +128,14 @@ class Consultation(Table):
     status = Varchar(length=16, choices=ConsultationStatus, default=ConsultationStatus.draft)
     opens_on = Date(null=True, default=None)
     closes_on = Date(null=True, default=None)
+    # The main language: the one its texts are written in, and the fallback
+    # wherever a translation is missing.
     default_locale = Varchar(length=8, default="en")
+    # The other languages its texts are translated into, comma-separated ("is,pl,ar");
+    # the builder shows what is still missing in each of them.
+    languages = Varchar(length=200, default="")
+    # The language exports give question texts in ("" = the main language).
+    reporting_locale = Varchar(length=8, default="")
     sensitivity = Varchar(length=20, choices=Sensitivity, default=Sensitivity.standard)
     k_threshold = Integer(default=5)
     retain_until = Date(null=True, default=None)
@@ -150,6 +157,25 @@ class Consultation(Table):
     def is_sensitive(self) -> bool:
         """Asks about subjects that could put a respondent at risk: a quick exit shows."""
         return self.sensitivity == Sensitivity.special_category.value
+
+
+class ContentTranslation(Table):
+    """One text of a consultation in one language: a translation of a text written
+    in the main language, or an easy-read version (a field ending in `.easy`).
+
+    `field` names the text: "consultation.title", "survey.12.intro",
+    "survey.12.intro.easy", "question.34.help", "option.56.label",
+    "statement.7.text" (see surveys.translations); it holds ids rather than foreign
+    keys so that one table serves every kind of text.
+    """
+
+    consultation = ForeignKey(
+        references=Consultation, null=False, on_delete=OnDelete.cascade, index=True
+    )
+    locale = Varchar(length=8)
+    field = Varchar(length=60)
+    text = Text()
+    updated_at = Timestamptz()
 
 
 class AuditEvent(Table):

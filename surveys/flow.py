@@ -46,6 +46,15 @@ class SurveySpec:
     consent_version: int = 1
     one_question_per_page: bool = True
     version: int = 1
+    # Set by surveys.translations.translate_spec: the language the texts are in, the
+    # language they were written in, and the fields still shown in that one.
+    locale: str = ""
+    main_locale: str = ""
+    fallbacks: frozenset[str] = frozenset()
+
+    def is_fallback(self, field: str) -> bool:
+        """This text is shown in the main language: its translation is missing."""
+        return field in self.fallbacks
 
     @property
     def needs_consent(self) -> bool:

@@ -52,6 +52,7 @@ from tests.integration.access_world import (
 RULES: tuple[tuple[str, str], ...] = (
     (r"/healthz|/|/c/.*|/join|/j/\{code:str\}|/kiosk/(clear|exit)", "public"),
     (r"/invite/\{secret:str\}|/withdraw(/[a-z]+)?|/static/.*", "public"),
+    (r"/language(/\{locale:str\})?|/easy-read", "public"),
     (r"/schema(/.*)?", "schema"),
     (r"/staff/login(/code)?|/staff/logout", "sign_in"),
     (r"/staff/account(/.*)?", "own_account"),
