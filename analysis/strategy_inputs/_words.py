@@ -49,8 +49,10 @@ def labels(_: Gettext) -> Labels:
         indicator=_("Indicator"),
         counts_as=_("What counts"),
         overall=_("Everyone"),
-        low=_("95% interval, low"),
-        high=_("95% interval, high"),
+        # "95% i..." reads to gettext as a %i placeholder: the per cent sign is
+        # written %% and formatted away, so that no translation has to keep "% i".
+        low=_("95%% interval, low") % {},
+        high=_("95%% interval, high") % {},
         type=_("Type"),
         statement=_("Statement"),
         theme=_("Theme"),
@@ -101,9 +103,10 @@ def caveats(_: Gettext) -> tuple[str, ...]:
             "with; groups that were reached less are less well described."
         ),
         _(
-            "The 95% intervals of the indicators assume a random sample, which this is "
+            "The 95%% intervals of the indicators assume a random sample, which this is "
             "not: read them as a guide to how precise a share is, not as a guarantee."
-        ),
+        )
+        % {},
         _(
             "Free text in this export has personal data replaced (email addresses, links, "
             "phone numbers, identity numbers, street addresses); quotes are only those a "
