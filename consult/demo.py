@@ -18,6 +18,7 @@ from analysis.findings import EvidenceInput, FindingInput
 from analysis.tables import CodeSource, Coding, TextAnswer, Theme
 from consult import join_codes
 from consult.database import write_transaction
+from consult.demo_languages import load_demo_languages
 from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
 from consult.settings import secret_in_var
@@ -462,6 +463,7 @@ async def load_demo() -> str:
         if survey is not None:
             await _demo_strategy(existing, survey["id"], organisations)
             await _demo_held(survey["id"])
+            await load_demo_languages(existing.id, survey["id"])
         return _sign_in_text(password)
     consultation = await consultations.create(
         ConsultationInput(
@@ -485,6 +487,7 @@ async def load_demo() -> str:
         )
     )
     survey_id = await builder.import_definition(consultation.id, check_definition(DEFINITION))
+    await load_demo_languages(consultation.id, survey_id)
     await consultations.set_status(consultation, ConsultationStatus.open)
     organisations = await _demo_organisations()
     await _synthetic_responses(survey_id, await _demo_sessions(consultation.id, organisations))
@@ -543,7 +546,7 @@ DEMO_SESSIONS = (
         "Reykjavik Mosque and Cultural Centre",
         "Open day at the mosque",
         SessionMode.kiosk,
-        "en",
+        "ar",
         "Reykjavik Mosque and Cultural Centre",
         ("Muslims", "Arabic speakers"),
     ),

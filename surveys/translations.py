@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from consult.cache import TimedCache
+from consult.database import write_transaction
 from consult.i18n import N_
 from consult.tables import Consultation, ContentTranslation
 from surveys.flow import SurveySpec
@@ -124,7 +125,7 @@ async def save_texts(consultation_id: int, locale: str, values: Mapping[str, str
     now = datetime.now(UTC)
     emptied = [field for field, text in values.items() if not text.strip()]
     typed = {field: text.strip() for field, text in values.items() if text.strip()}
-    async with ContentTranslation._meta.db.transaction():
+    async with write_transaction():
         if emptied:
             await ContentTranslation.delete().where(
                 (ContentTranslation.consultation == consultation_id)
