@@ -1,7 +1,10 @@
 """The printable summary report of a survey for council meetings: everything the
 page shows, gathered from the services the planner's pages use (survey_results,
 indicator_results, text_summary, approved_quotes, findings_of), so it hides what
-the screen hides. A few queries for the whole report, whatever the responses."""
+the screen hides. A few queries for the whole report, whatever the responses.
+
+The survey's texts are in the consultation's reporting language (with the main
+language where a translation is missing); quotes stay as they were written."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from analysis import findings, indicators, quotes, services, text_insights
 from analysis.disclosure import SPECIAL_CATEGORY_K, suppress
 from analysis.findings import AreaGroup
 from analysis.indicators import IndicatorResult
+from analysis.reporting_language import ReportingTexts, reporting_texts
 from analysis.services import QuestionResult, SurveyResults
 from analysis.text_insights import ThemeLine
 from consult.services import consultations
@@ -49,8 +53,9 @@ class ThemeSection:
 
 @dataclass(frozen=True)
 class SummaryReport:
-    survey: SurveySpec
+    survey: SurveySpec  # in the reporting language (texts.survey)
     consultation: Consultation
+    texts: ReportingTexts  # the consultation's title, run by ... in that language too
     results: SurveyResults
     channels: tuple[ChannelLine, ...]
     indicators: tuple[IndicatorResult, ...]
@@ -117,12 +122,15 @@ async def summary_report(survey_id: int) -> SummaryReport | None:
     consultation = await consultations.by_id(spec.consultation_id) if spec else None
     if spec is None or consultation is None:
         return None
+    texts = await reporting_texts(spec, consultation)
+    spec = texts.survey
     k = int(consultation.k_threshold)
     found = await findings.findings_of(consultation.id)
     groups = findings.by_area(found, await findings.strategy_areas(consultation.city))
     return SummaryReport(
         survey=spec,
         consultation=consultation,
+        texts=texts,
         results=await services.survey_results(spec, k),
         channels=await _channels(spec.id, k),
         indicators=await indicators.indicator_results(spec, k),

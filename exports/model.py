@@ -46,6 +46,10 @@ class Cover:
     caveats: tuple[str, ...]  # paragraphs, e.g. "answers are self-selected, not a sample"
     suppression_rule: str  # the rule in words, as on screen ("counts below 5 are not shown")
     k: int  # the smallest group shown
+    # The language the survey's texts are given in ("Icelandic"), and a sentence on
+    # those shown in the main language for want of a translation ("": none).
+    text_language: str = ""
+    untranslated: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,9 @@ class Theme:
     by_group: tuple[GroupCount, ...] = ()
     sentiment: float | None = None  # mean polarity -1..1; None: not computed (empty)
     quotes: tuple[str, ...] = ()  # already redacted and approved for publication
+    # The language each quote was written in, as the text analysis detected it
+    # ("Polish"; "" where it could not tell): the quotes themselves are never translated.
+    quote_languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,9 @@ class DictionaryEntry:
     question: str  # the question text ("" for Response, Channel ...)
     type_label: str
     coding: str  # possible values and how they are coded
+    # The language `question` and the coding's labels are in ("Icelandic"), naming
+    # any text still in the main language ("" for Response, Channel ...).
+    text_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -283,3 +293,7 @@ class Labels:
     coding: str
     # how lists inside one cell are joined, e.g. "; " or "\n"
     separator: str = field(default="; ")
+    # Added with content translations; the defaults keep builders that predate them
+    # working (in English), the assembly service always passes them translated.
+    text_language: str = "Text language"  # the data dictionary's and the cover's
+    quote_languages: str = "Languages of the quotes"  # the themes sheet's

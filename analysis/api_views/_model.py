@@ -5,12 +5,30 @@ small group (or, for a share, because nobody answered)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import msgspec
 
 
 class _Body(msgspec.Struct, frozen=True, kw_only=True):
     pass
+
+
+# Every body that gives a survey's texts says which language they are in: the
+# consultation's reporting language (its main one unless a planner chose another).
+TextLocale = Annotated[
+    str,
+    msgspec.Meta(
+        description="The language of the question texts and option labels, e.g. 'is'.",
+    ),
+]
+Untranslated = Annotated[
+    list[str],
+    msgspec.Meta(
+        description="The texts shown in the main language for want of a translation, "
+        "by field, e.g. 'option.56.label'.",
+    ),
+]
 
 
 class SurveyItem(_Body):
@@ -98,6 +116,8 @@ class SurveyResults(_Body):
     questions: list[QuestionResults]
     by: str | None = None  # the segment of the cross-tabs, when asked for
     cross_tabs: list[CrossTab] = msgspec.field(default_factory=list)
+    text_locale: TextLocale = ""
+    untranslated: Untranslated = msgspec.field(default_factory=list)
 
 
 class ApprovedQuote(_Body):
@@ -129,6 +149,8 @@ class TextQuestionThemes(_Body):
 class SurveyThemes(_Body):
     survey_id: int
     questions: list[TextQuestionThemes]
+    text_locale: TextLocale = ""
+    untranslated: Untranslated = msgspec.field(default_factory=list)
 
 
 class Share(_Body):
@@ -150,6 +172,8 @@ class Indicator(_Body):
 class SurveyIndicators(_Body):
     survey_id: int
     indicators: list[Indicator]
+    text_locale: TextLocale = ""
+    untranslated: Untranslated = msgspec.field(default_factory=list)
 
 
 class Partner(_Body):

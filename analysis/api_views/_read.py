@@ -1,13 +1,18 @@
 """What the JSON API reads: the same services as the planner's pages
 (survey_results, cross_tabs, text_summary, indicator_results, findings_of), so the
 API shows, and hides, exactly what the screen does. Drafts are not there: every
-function answers None for a draft consultation or a survey of one."""
+function answers None for a draft consultation or a survey of one.
+
+A survey's question texts and option labels are in the consultation's reporting
+language, as in every export (analysis.reporting_language); `text_locale` says which,
+and `untranslated` names the texts still in the main language."""
 
 from __future__ import annotations
 
 from analysis import crosstabs, findings, indicators, quotes, services, text_insights
 from analysis.api_views import _model as m
 from analysis.indicators import IndicatorShare
+from analysis.reporting_language import ReportingTexts, reporting_texts
 from analysis.segments import column_label, column_names, segment_name
 from consult import i18n
 from consult.services import consultations
@@ -67,10 +72,18 @@ async def consultation_detail(consultation_id: int) -> m.ConsultationItem | None
     return await _item(consultation) if consultation else None
 
 
-async def _survey(survey_id: int) -> tuple[SurveySpec, Consultation] | None:
+async def _survey(survey_id: int) -> tuple[SurveySpec, Consultation, ReportingTexts] | None:
+    """The survey in its reporting language, its consultation, and which language that is."""
     spec = await surveys.load_spec(survey_id)
     consultation = _published(await consultations.by_id(spec.consultation_id)) if spec else None
-    return (spec, consultation) if spec and consultation else None
+    if spec is None or consultation is None:
+        return None
+    texts = await reporting_texts(spec, consultation)
+    return texts.survey, consultation, texts
+
+
+def _untranslated(texts: ReportingTexts) -> list[str]:
+    return sorted(texts.fallbacks) if texts.translated else []
 
 
 class UnknownSegment(ValueError):
@@ -105,7 +118,7 @@ async def survey_results(survey_id: int, by: str | None = None) -> m.SurveyResul
     found = await _survey(survey_id)
     if found is None:
         return None
-    spec, consultation = found
+    spec, consultation, texts = found
     k = consultation.k_threshold
     segment = crosstabs.parse_segment(spec, by) if by else None
     if by and segment is None:
@@ -150,6 +163,8 @@ async def survey_results(survey_id: int, by: str | None = None) -> m.SurveyResul
         questions=questions,
         by=segment.value if segment else None,
         cross_tabs=tables,
+        text_locale=texts.locale,
+        untranslated=_untranslated(texts),
     )
 
 
@@ -160,7 +175,7 @@ async def survey_themes(survey_id: int) -> m.SurveyThemes | None:
     found = await _survey(survey_id)
     if found is None:
         return None
-    spec, consultation = found
+    spec, consultation, texts = found
     approved = await quotes.approved_quotes(spec.id)
     questions = []
     for summary in await text_insights.text_summary(spec, consultation.k_threshold):
@@ -202,7 +217,12 @@ async def survey_themes(survey_id: int) -> m.SurveyThemes | None:
                 themes=themes,
             )
         )
-    return m.SurveyThemes(survey_id=spec.id, questions=questions)
+    return m.SurveyThemes(
+        survey_id=spec.id,
+        questions=questions,
+        text_locale=texts.locale,
+        untranslated=_untranslated(texts),
+    )
 
 
 def share(value: IndicatorShare) -> m.Share:
@@ -215,7 +235,7 @@ async def survey_indicators(survey_id: int) -> m.SurveyIndicators | None:
     found = await _survey(survey_id)
     if found is None:
         return None
-    spec, consultation = found
+    spec, consultation, texts = found
     results = await indicators.indicator_results(spec, consultation.k_threshold)
     return m.SurveyIndicators(
         survey_id=spec.id,
@@ -229,6 +249,8 @@ async def survey_indicators(survey_id: int) -> m.SurveyIndicators | None:
             )
             for r in results
         ],
+        text_locale=texts.locale,
+        untranslated=_untranslated(texts),
     )
 
 

@@ -37,6 +37,6 @@ async def strategy_workbook(
         priorities=priorities(_),
         statuses=statuses(_),
         partners=await partner_sheet(source, found, results.responses),
-        dictionary=dictionary(source.survey, header, _),
+        dictionary=dictionary(source, header),
     )
     return data, results.responses

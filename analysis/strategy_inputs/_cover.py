@@ -1,5 +1,6 @@
-"""The cover and method sheet: dates, counts by channel and language (small ones
-hidden), the organisations taking part, the caveats and the suppression rule."""
+"""The cover and method sheet: dates, counts by channel and by the language people
+answered in (small ones hidden), the language the survey's texts are given in, the
+organisations taking part, the caveats and the suppression rule."""
 
 # The SQL here is built from fixed fragments and {} placeholders only; every value
 # is bound.
@@ -9,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from analysis.disclosure import suppress
+from analysis.reporting_language import language_in
 from analysis.segments import CHANNEL_LABELS
 from analysis.services import SurveyResults
 from analysis.strategy_inputs import _words
 from analysis.strategy_inputs._source import Source
-from consult.i18n import language_name
 from consult.tables import Organisation
 from exports import model
 from surveys.tables import Response
@@ -39,16 +40,18 @@ async def _organisations_taking_part(consultation_id: int) -> tuple[str, ...]:
 
 
 async def cover(source: Source, results: SurveyResults) -> model.Cover:
-    _, consultation = source.gettext, source.consultation
+    _, consultation, reporting = source.gettext, source.consultation, source.reporting
     channels = await _grouped(source.survey.id, "channel")
     languages = await _grouped(source.survey.id, "locale")
     shown_channels = suppress(channels, source.k)
     shown_languages = suppress(languages, source.k)
+    language = language_in(reporting.locale, source.locale)
+    untranslated = reporting.untranslated() if reporting.translated else 0
     return model.Cover(
-        consultation_title=consultation.title,
+        consultation_title=reporting.consultation["title"],
         city=consultation.city,
-        run_by=consultation.run_by,
-        purpose=consultation.purpose,
+        run_by=reporting.consultation["run_by"],
+        purpose=reporting.consultation["purpose"],
         survey_title=source.survey.title,
         opens=consultation.opens_on,
         closes=consultation.closes_on,
@@ -59,11 +62,15 @@ async def cover(source: Source, results: SurveyResults) -> model.Cover:
             for key in sorted(channels, key=lambda key: (-channels[key], key))
         ),
         languages=tuple(
-            model.LabelledCount(language_name(key), shown_languages[key])
+            model.LabelledCount(language_in(key, source.locale), shown_languages[key])
             for key in sorted(languages, key=lambda key: (-languages[key], key))
         ),
         organisations=await _organisations_taking_part(consultation.id),
         caveats=_words.caveats(_),
         suppression_rule=_words.suppression_rule(_, source.k),
         k=source.k,
+        text_language=language,
+        untranslated=_words.untranslated_note(
+            _, language, language_in(reporting.main_locale, source.locale), untranslated
+        ),
     )

@@ -1,13 +1,14 @@
 """The data dictionary: every column of the responses sheet (and the CSV) explained,
-from the survey's definition."""
+from the survey's definition, with the language its texts are given in."""
 
 from __future__ import annotations
 
+from analysis.reporting_language import language_in, shown_texts
 from analysis.segments import CHANNEL_LABELS
-from analysis.strategy_inputs._words import Gettext
-from consult.i18n import available_locales, language_name
+from analysis.strategy_inputs._source import Source
+from analysis.strategy_inputs._words import Gettext, text_language
+from consult.i18n import available_locales
 from exports.model import DictionaryEntry
-from surveys.flow import SurveySpec
 from surveys.question_types import QuestionSpec
 
 LEADING_COLUMNS = 4  # response, hour, channel, language
@@ -58,11 +59,28 @@ def _codings(_: Gettext, question: QuestionSpec) -> tuple[str, ...]:
     return tuple(_free_text(_) for _column in columns)
 
 
-def dictionary(
-    survey: SurveySpec, header: tuple[str, ...], _: Gettext
-) -> tuple[DictionaryEntry, ...]:
+def _text_language(source: Source, question: QuestionSpec) -> str:
+    reporting = source.reporting
+    language = language_in(reporting.locale, source.locale)
+    if not reporting.translated:
+        return language
+    untranslated = reporting.question_fallbacks(question)
+    whole = len(untranslated) == len(tuple(shown_texts(question)))
+    return text_language(
+        source.gettext,
+        language,
+        language_in(reporting.main_locale, source.locale),
+        untranslated,
+        whole,
+    )
+
+
+def dictionary(source: Source, header: tuple[str, ...]) -> tuple[DictionaryEntry, ...]:
+    _ = source.gettext
     channels = "; ".join(f"{key}: {_(label)}" for key, label in CHANNEL_LABELS.items())
-    languages = "; ".join(f"{code}: {language_name(code)}" for code in available_locales())
+    languages = "; ".join(
+        f"{code}: {language_in(code, source.locale)}" for code in available_locales()
+    )
     entries = [
         DictionaryEntry(
             header[0],
@@ -85,9 +103,10 @@ def dictionary(
         ),
     ]
     at = LEADING_COLUMNS
-    for question in survey.questions:
+    for question in source.survey.questions:
         type_label = _(question.kind.label)
+        language = _text_language(source, question)
         for coding in _codings(_, question):
-            entries.append(DictionaryEntry(header[at], question.text, type_label, coding))
+            entries.append(DictionaryEntry(header[at], question.text, type_label, coding, language))
             at += 1
     return tuple(entries)

@@ -1,11 +1,13 @@
-"""What every sheet of the strategy-input workbook is built from: the survey, its
-consultation, the translator and the segments the workbook breaks down by."""
+"""What every sheet of the strategy-input workbook is built from: the survey (its
+texts in the consultation's reporting language), its consultation, the translator
+of the export's own words and the segments the workbook breaks down by."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from analysis.crosstabs import SEGMENT_TYPES, Segment, SegmentKind
+from analysis.reporting_language import ReportingTexts, reporting_texts
 from analysis.strategy_inputs._words import Gettext
 from consult.services import consultations
 from consult.tables import Consultation
@@ -18,10 +20,14 @@ from surveys.instruments import question_bank
 class Source:
     """What every sheet is built from."""
 
+    # In the reporting language (reporting.survey): every sheet that shows a
+    # question text or an option label takes it from here.
     survey: SurveySpec
     consultation: Consultation
     gettext: Gettext
     segments: tuple[Segment, ...]
+    reporting: ReportingTexts
+    locale: str  # the export's own words are in this language (the planner's)
 
     @property
     def k(self) -> int:
@@ -33,7 +39,9 @@ async def load(survey_id: int, locale: str, gettext: Gettext) -> Source:
     consultation = await consultations.by_id(spec.consultation_id) if spec else None
     if spec is None or consultation is None:
         raise LookupError(f"no survey {survey_id}")
-    return Source(spec, consultation, gettext, await workbook_segments(spec))
+    reporting = await reporting_texts(spec, consultation)
+    survey = reporting.survey
+    return Source(survey, consultation, gettext, await workbook_segments(survey), reporting, locale)
 
 
 async def workbook_segments(survey: SurveySpec) -> tuple[Segment, ...]:

@@ -1,13 +1,34 @@
 """The themes sheet: accepted themes of the long-text questions as the text pages
-count them, by segment, with mean sentiment and approved quotes."""
+count them, by segment, with mean sentiment and approved quotes (as written, with
+the language the text analysis found them in)."""
 
 from __future__ import annotations
 
 from analysis import quotes
+from analysis.reporting_language import language_in
 from analysis.segments import column_label, column_names, segment_name
 from analysis.strategy_inputs._source import Source
-from analysis.tables import Theme, ThemeStatus
+from analysis.tables import TextAnswer, Theme, ThemeStatus
 from exports import model
+
+
+async def _quote_languages(
+    source: Source, approved: tuple[quotes.QuoteView, ...]
+) -> dict[int, str]:
+    """quote id -> the language its answer was written in, named in the export's
+    language ("" where the analysis could not tell); one query for every quote."""
+    if not approved:
+        return {}
+    rows = await TextAnswer.select(TextAnswer.id, TextAnswer.language).where(
+        TextAnswer.id.is_in([quote.text_answer_id for quote in approved])
+    )
+    found = {row["id"]: row["language"] for row in rows}
+    return {
+        quote.id: language_in(code, source.locale)
+        if (code := found.get(quote.text_answer_id))
+        else ""
+        for quote in approved
+    }
 
 
 async def theme_sheet(source: Source) -> tuple[model.Theme, ...]:
@@ -32,6 +53,7 @@ async def theme_sheet(source: Source) -> tuple[model.Theme, ...]:
         card.id: card.description for card in await text_insights.accepted_cards(source.survey.id)
     }
     approved = await quotes.approved_quotes(source.survey.id)
+    written_in = await _quote_languages(source, approved)
     several = len(summaries) > 1
     themes = []
     for summary in summaries:
@@ -49,6 +71,11 @@ async def theme_sheet(source: Source) -> tuple[model.Theme, ...]:
                 )
         for line in summary.themes:
             shown = line.count is not None and line.count >= summary.k
+            quoted = [
+                quote
+                for quote in approved
+                if shown and quote.question_id == question.id and line.theme_id in quote.theme_ids
+            ]
             themes.append(
                 model.Theme(
                     label=f"{question.position}. {line.label}" if several else line.label,
@@ -56,13 +83,8 @@ async def theme_sheet(source: Source) -> tuple[model.Theme, ...]:
                     count=line.count,
                     by_group=tuple(by_theme.get(line.theme_id, ())),
                     sentiment=line.sentiment.polarity if line.sentiment and shown else None,
-                    quotes=tuple(
-                        quote.text
-                        for quote in approved
-                        if shown
-                        and quote.question_id == question.id
-                        and line.theme_id in quote.theme_ids
-                    ),
+                    quotes=tuple(quote.text for quote in quoted),
+                    quote_languages=tuple(written_in[quote.id] for quote in quoted),
                 )
             )
     return tuple(themes)

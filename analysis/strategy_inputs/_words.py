@@ -3,7 +3,7 @@ translated for the export's locale (consult.i18n.translations: no request needed
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from analysis.disclosure import SPECIAL_CATEGORY_K
 from exports.model import Labels
@@ -41,7 +41,7 @@ def labels(_: Gettext) -> Labels:
         exported=_("Exported"),
         responses=_("Responses"),
         channels=_("How they answered"),
-        languages=_("Language"),
+        languages=_("Languages they answered in"),
         organisations=_("Organisations taking part"),
         caveats=_("How to read these figures"),
         suppression=_("Small groups"),
@@ -76,6 +76,8 @@ def labels(_: Gettext) -> Labels:
         findings=_("Findings"),
         column=_("Column"),
         coding=_("Values and coding"),
+        text_language=_("Text language"),
+        quote_languages=_("Languages of the quotes"),
     )
 
 
@@ -114,3 +116,33 @@ def caveats(_: Gettext) -> tuple[str, ...]:
         ),
         _("Sentiment is measured for answers in English only."),
     )
+
+
+def text_language(
+    _: Gettext, language: str, main: str, untranslated: Sequence[str], whole: bool
+) -> str:
+    """Which language a question's texts are in, for the data dictionary: the
+    reporting language, or the main one for the texts not yet translated
+    (`untranslated`, as the main language has them; `whole`: every one of them)."""
+    if not untranslated:
+        return language
+    if whole:
+        return _("%(main)s: not translated into %(language)s") % {
+            "main": main,
+            "language": language,
+        }
+    return _("%(language)s; not translated, so in %(main)s: %(texts)s") % {
+        "language": language,
+        "main": main,
+        "texts": "; ".join(f"“{text}”" for text in untranslated),
+    }
+
+
+def untranslated_note(_: Gettext, language: str, main: str, count: int) -> str:
+    """The cover's word on texts shown in the main language (none: nothing to say)."""
+    if not count:
+        return ""
+    return _(
+        "Not translated into %(language)s, so shown in %(main)s: %(count)s of the texts "
+        "(the data dictionary says which)."
+    ) % {"language": language, "main": main, "count": count}

@@ -38,6 +38,10 @@ def cover(sheet: Sheet, data: Cover, labels: Labels) -> None:
         (labels.suppression, data.suppression_rule),
     ):
         sheet.row(sheet.bold(label), value)
+    if data.text_language:
+        sheet.row(sheet.bold(labels.text_language), data.text_language)
+    if data.untranslated:
+        sheet.row(None, data.untranslated)
     for heading, lines in ((labels.channels, data.channels), (labels.languages, data.languages)):
         sheet.blank()
         sheet.heading(heading, labels.count)
@@ -109,8 +113,16 @@ def cross_tabs(sheet: Sheet, tables: tuple[CrossTab, ...], labels: Labels) -> No
 
 
 def themes(sheet: Sheet, items: tuple[Theme, ...], labels: Labels) -> None:
-    """The codebook with counts, sentiment and quotes; then the counts by group."""
-    sheet.heading(labels.theme, labels.description, labels.count, labels.sentiment, labels.quotes)
+    """The codebook with counts, sentiment and quotes (and the language each quote
+    was written in, in the same order); then the counts by group."""
+    sheet.heading(
+        labels.theme,
+        labels.description,
+        labels.count,
+        labels.sentiment,
+        labels.quotes,
+        labels.quote_languages,
+    )
     for theme in items:
         # A suppressed theme hides its sentiment too; one never computed stays empty.
         if theme.count is None or theme.sentiment is not None:
@@ -123,6 +135,7 @@ def themes(sheet: Sheet, items: tuple[Theme, ...], labels: Labels) -> None:
             sheet.count(theme.count),
             sentiment,
             "\n".join(theme.quotes),
+            labels.separator.join(theme.quote_languages),
         )
     if any(theme.by_group for theme in items):
         sheet.blank()
@@ -153,6 +166,6 @@ def partners(sheet: Sheet, items: tuple[Partner, ...], labels: Labels) -> None:
 
 
 def dictionary(sheet: Sheet, entries: tuple[DictionaryEntry, ...], labels: Labels) -> None:
-    sheet.heading(labels.column, labels.question, labels.type, labels.coding)
+    sheet.heading(labels.column, labels.question, labels.type, labels.coding, labels.text_language)
     for entry in entries:
-        sheet.row(entry.column, entry.question, entry.type_label, entry.coding)
+        sheet.row(entry.column, entry.question, entry.type_label, entry.coding, entry.text_language)

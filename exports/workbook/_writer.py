@@ -47,7 +47,7 @@ class StrategyWorkbookWriter:
             new(name(labels.cross_tabs_sheet, "Cross-tabs"), labels, (40,)), data.cross_tabs, labels
         )
         _sheets.themes(
-            new(name(labels.themes_sheet, "Themes"), labels, (24, 50, 10, 14, 80)),
+            new(name(labels.themes_sheet, "Themes"), labels, (24, 50, 10, 14, 80, 24)),
             data.themes,
             labels,
         )
@@ -64,7 +64,7 @@ class StrategyWorkbookWriter:
             labels,
         )
         _sheets.dictionary(
-            new(name(labels.dictionary_sheet, "Dictionary"), labels, (30, 50, 18, 60)),
+            new(name(labels.dictionary_sheet, "Dictionary"), labels, (30, 50, 18, 60, 30)),
             data.dictionary,
             labels,
         )
