@@ -18,15 +18,17 @@ from consult.auth import (
     sign_in_or_ask_code,
     start_staff_session,
 )
-from consult.i18n import N_
+from consult.i18n import N_, SOURCE_LOCALE, available_locales
 from consult.services import consultations
 from consult.services.consultations import SLUG_PATTERN, ConsultationInput, SlugTaken
 from consult.services.reach import reach_of
 from consult.services.staff import StaffMember, check_code, check_sign_in
 from consult.sessions import fresh_csrf_cookie
+from consult.settings import get_settings
 from consult.tables import ConsultationStatus, Role
 from consult.text_input import is_ascii_number
 from consult.web import client_address, form_text
+from surveys import languages
 
 
 def _safe_next(target: str | None) -> str:
@@ -137,7 +139,15 @@ def _consultation_errors(values: dict[str, str]) -> dict[str, str]:
     minutes = values["minutes"]
     if not is_ascii_number(minutes) or len(minutes) > 3 or not 1 <= int(minutes) <= 120:
         errors["minutes"] = N_("Enter a number of minutes from 1 to 120.")
+    if values["main_locale"] not in available_locales():
+        errors["main_locale"] = N_("Choose a language from the list.")
     return errors
+
+
+def _default_main_language() -> str:
+    """The main language a new consultation starts with: the site's own."""
+    configured = get_settings().default_locale
+    return configured if configured in available_locales() else SOURCE_LOCALE
 
 
 FIELD_LIMITS = {"title": 200, "city": 100, "run_by": 200, "purpose": 5000, "data_use": 5000}
@@ -173,7 +183,12 @@ class StaffController(Controller):
         return Template(
             "staff/consultation_form.html",
             context={
-                "values": {"minutes": "10", "city": city or ""},
+                "values": {
+                    "minutes": "10",
+                    "city": city or "",
+                    "main_locale": _default_main_language(),
+                },
+                "locales": available_locales(),
                 "errors": {},
                 "limits": FIELD_LIMITS,
                 "fixed_city": city,
@@ -188,9 +203,20 @@ class StaffController(Controller):
         city = _fixed_city(member)
         values = {
             name: form_text(form, name)
-            for name in ("slug", "title", "purpose", "city", "run_by", "data_use", "minutes")
+            for name in (
+                "slug",
+                "title",
+                "purpose",
+                "city",
+                "run_by",
+                "data_use",
+                "minutes",
+                "main_locale",
+            )
         }
         values["slug"] = values["slug"].lower()
+        # A form without the field (an older page, a script) means the usual language.
+        values["main_locale"] = values["main_locale"] or _default_main_language()
         if city:  # a planner's consultation is their own city's, whatever the form says
             values["city"] = city
         errors = _consultation_errors(values)
@@ -210,6 +236,8 @@ class StaffController(Controller):
             except SlugTaken:
                 errors["slug"] = N_("That web address name is taken. Choose another.")
             else:
+                if values["main_locale"] != created.default_locale:
+                    await languages.set_main_language(created.id, values["main_locale"])
                 return Redirect(f"/staff/consultations/{created.id}", status_code=303)
         return Template(
             "staff/consultation_form.html",
@@ -218,6 +246,7 @@ class StaffController(Controller):
                 "errors": errors,
                 "limits": FIELD_LIMITS,
                 "fixed_city": city,
+                "locales": available_locales(),
             },
             status_code=422,
         )

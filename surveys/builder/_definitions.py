@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import msgspec
 
 from consult.database import write_transaction
-from surveys import services
+from surveys import services, translations
 from surveys.builder._common import (
     ChangeRefused,
     NotInSurvey,
@@ -18,7 +18,9 @@ from surveys.builder._common import (
     survey_problems,
 )
 from surveys.builder._questions import NewOption, QuestionInput, insert_question
+from surveys.builder._translations import copy_translations
 from surveys.definition import QuestionDefinition, SurveyDefinition, definition_of
+from surveys.flow import SurveySpec
 from surveys.question_types import Operator
 from surveys.tables import ConditionOption, DisplayCondition, Option, Survey
 
@@ -167,13 +169,17 @@ async def export_definition(survey_id: int) -> SurveyDefinition:
     spec = await services.load_spec(survey_id)
     if spec is None:
         raise NotInSurvey(survey_id)
+    return await _definition(spec)
+
+
+async def _definition(spec: SurveySpec) -> SurveyDefinition:
     return definition_of(
         spec.title,
         spec.intro,
         spec.consent_text,
         spec.one_question_per_page,
         spec.questions,
-        await services.question_keys(survey_id),
+        await services.question_keys(spec.id),
     )
 
 
@@ -187,9 +193,13 @@ class AlreadyReplaced(Exception):
 
 async def new_version(survey_id: int) -> int:
     """Copy a survey whose questions are locked into a new, editable version, and
-    retire the old one: its answers stay, it is no longer offered to residents.
+    retire the old one: its answers stay, it is no longer offered to residents. Its
+    translations are copied to the new version's texts (the old one keeps its own).
     One transaction: a survey is replaced once, however often the button is pressed."""
-    definition = await export_definition(survey_id)
+    spec = await services.load_spec(survey_id)
+    if spec is None:
+        raise NotInSurvey(survey_id)
+    definition = await _definition(spec)
     async with write_transaction():
         row = (
             await Survey.select(Survey.consultation, Survey.version, Survey.retired)
@@ -212,7 +222,9 @@ async def new_version(survey_id: int) -> int:
             raise AlreadyReplaced(newest["id"] if newest else survey_id)
         await Survey.update({Survey.retired: True}).where(Survey.id == survey_id)
         new_id = await _write_definition(row["consultation"], definition, row["version"] + 1)
+        await copy_translations(row["consultation"], spec, new_id)
     services.forget_cached()
+    translations.forget_cached()
     return new_id
 
 

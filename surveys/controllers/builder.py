@@ -23,7 +23,7 @@ from consult.services import audit, consultations, purge
 from consult.services.staff import StaffMember
 from consult.tables import Consultation
 from consult.web import form_text
-from surveys import builder, instruments, services
+from surveys import builder, instruments, languages, services
 from surveys.controllers import _builder_forms as forms
 from surveys.controllers._lookup import (
     FOCUS_PATTERN,
@@ -43,7 +43,7 @@ SURVEY_TITLE_MAX = 200
 SURVEY_TEXT_MAX = 5000
 
 
-async def _builder_page(
+async def consultation_page(
     consultation: Consultation,
     request: Request[Any, Any, Any],
     *,
@@ -53,16 +53,29 @@ async def _builder_page(
     problems: list[Problem] | None = None,
     status_code: int = 200,
 ) -> Template:
+    """The consultation's page (the builder), with the form `form_id` names filled
+    as `form` says (its values and errors) when one was refused."""
     surveys = await services.surveys_of(consultation.id)
     specs = [spec for survey in surveys if (spec := await services.load_spec(survey.id))]
     answered = await services.answered_survey_ids(consultation.id)
+    retired = {survey.id for survey in surveys if survey.retired}
     focus = request.query_params.get("focus", "")
     return Template(
         "staff/consultation.html",
         context={
             "consultation": consultation,
             "surveys": specs,
-            "retired": {survey.id for survey in surveys if survey.retired},
+            "retired": retired,
+            # Languages: the form's values, and how far each language is.
+            "language_values": {
+                "main_locale": consultation.default_locale,
+                "others": languages.other_locales(consultation),
+                "reporting_locale": consultation.reporting_locale,
+            },
+            "main_locked": bool(answered),
+            "coverage": await languages.coverage(
+                consultation, [spec for spec in specs if spec.id not in retired]
+            ),
             "locked": {spec.id: spec.id in answered for spec in specs},
             "question_types": REGISTRY,
             "templates": instruments.templates(),
@@ -100,7 +113,7 @@ class SurveyBuilderController(Controller):
 
     @get("/", name="staff_consultation")
     async def detail(self, request: Request[Any, Any, Any], consultation: Consultation) -> Template:
-        return await _builder_page(consultation, request)
+        return await consultation_page(consultation, request)
 
     @post("/safety", name="consultation_safety")
     async def safety(
@@ -115,7 +128,7 @@ class SurveyBuilderController(Controller):
             values.errors["exit_url"] = N_(
                 "Enter the full address of a neutral website, like https://www.bbc.co.uk/weather."
             )
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, form_id="safety", form=values, status_code=422
             )
         await consultations.set_safety(consultation, bool(form.get("sensitive")), exit_url)
@@ -131,7 +144,7 @@ class SurveyBuilderController(Controller):
         if typed and retain_until is None:
             values = forms.QuestionForm({"retain_until": typed})
             values.errors["retain_until"] = N_("Enter a date like 2027-11-30, or leave it empty.")
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, form_id="retention", form=values, status_code=422
             )
         await purge.set_retention(consultation, retain_until)
@@ -146,7 +159,7 @@ class SurveyBuilderController(Controller):
         if not title or len(title) > SURVEY_TITLE_MAX:
             values = forms.QuestionForm({"title": title})
             values.errors["title"] = N_("Enter a survey title of up to 200 characters.")
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, form_id="new-survey", form=values, status_code=422
             )
         survey = await builder.create_survey(
@@ -166,7 +179,7 @@ class SurveyBuilderController(Controller):
         if definition is None:
             values = forms.QuestionForm({})
             values.errors["template"] = N_("Choose a template.")
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, form_id="template", form=values, status_code=422
             )
         survey_id = await builder.import_definition(consultation.id, definition)
@@ -186,7 +199,7 @@ class SurveyBuilderController(Controller):
                 )
             definition = read_definition(data)
         except InvalidDefinition as invalid:
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, form_id="import", problems=invalid.problems, status_code=422
             )
         survey_id = await builder.import_definition(consultation.id, definition)
@@ -228,7 +241,7 @@ class SurveyBuilderController(Controller):
             if len(values[name]) > SURVEY_TEXT_MAX:
                 checked.errors[name] = N_("Enter up to 5,000 characters.")
         if not checked.is_valid:
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, form_id=f"settings-{spec.id}", form=checked, status_code=422
             )
         try:
@@ -240,7 +253,7 @@ class SurveyBuilderController(Controller):
                 layout != "grouped",
             )
         except builder.ChangeRefused as refused:
-            return await _builder_page(
+            return await consultation_page(
                 consultation,
                 request,
                 form_id=f"settings-{spec.id}",
@@ -266,13 +279,13 @@ class SurveyBuilderController(Controller):
         checked, data = forms.new_question(await request.form())
         form_id = f"add-{spec.id}"
         if data is None:
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, form_id=form_id, form=checked, status_code=422
             )
         try:
             question_id = await builder.add_question(spec.id, data)
         except builder.QuestionsLocked:
-            return await _builder_page(
+            return await consultation_page(
                 consultation,
                 request,
                 form_id=form_id,
@@ -281,7 +294,7 @@ class SurveyBuilderController(Controller):
                 status_code=409,
             )
         except builder.ChangeRefused as refused:
-            return await _builder_page(
+            return await consultation_page(
                 consultation,
                 request,
                 form_id=form_id,
@@ -301,7 +314,7 @@ class SurveyBuilderController(Controller):
         if not chosen:
             values = forms.QuestionForm({})
             values.errors["key"] = N_("Choose at least one question to add.")
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, form_id=f"bank-{spec.id}", form=values, status_code=422
             )
         try:
@@ -318,10 +331,12 @@ class SurveyBuilderController(Controller):
         error: builder.QuestionsLocked | builder.ChangeRefused,
     ) -> Template:
         if isinstance(error, builder.QuestionsLocked):
-            return await _builder_page(
+            return await consultation_page(
                 consultation, request, refusals=_locked_refusal(), status_code=409
             )
-        return await _builder_page(consultation, request, refusals=error.refusals, status_code=422)
+        return await consultation_page(
+            consultation, request, refusals=error.refusals, status_code=422
+        )
 
     @post("/surveys/{survey_id:int}/questions/{question_id:int}/move", name="move_question")
     async def move(
