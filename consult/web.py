@@ -1,11 +1,13 @@
-"""Shared pieces of the web layer: the request's language, form helpers, and the
-range of ids an address may name."""
+"""Shared pieces of the web layer: the request's language and the switcher's links,
+form helpers, safe return addresses, and the range of ids an address may name."""
 
 from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from litestar import Request
 from litestar.datastructures import FormMultiDict
@@ -44,6 +46,74 @@ def locale_of(request: Request[Any, Any, Any]) -> str:
 
 def translator(request: Request[Any, Any, Any]) -> gettext.NullTranslations:
     return i18n.translations(locale_of(request))
+
+
+LANGUAGE_PATH = "/language"
+# A resident's pages may be rendered once and served to everyone who asks for them
+# in that language (surveys/pages.py), the switcher included: of their query only
+# what the journey itself reads goes into its links, never what one visitor's
+# address happened to carry.
+_RESIDENT_PREFIX = "/c/"
+_RESIDENT_QUERY = frozenset({"return"})
+
+
+def safe_path(target: str | None, default: str = "/") -> str:
+    """`target` if it is a path on this site, else `default`: a link that sends a
+    person somewhere afterwards (?next=) cannot then send them to another site.
+
+    "//host" and "/\\host" are other sites to a browser, which also drops tabs and
+    line breaks from an address (slash, tab, slash, host), so no control character
+    is let through.
+    """
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith(("//", "/\\"))
+        or any(ord(character) < 0x20 or ord(character) == 0x7F for character in target)
+    ):
+        return default
+    return target
+
+
+def return_path(request: Request[Any, Any, Any]) -> str:
+    """This page's address, for the language switcher to bring a person back to, in
+    the language they chose (so without `?lang=`, which would override the choice)."""
+    path = request.url.path
+    if path == LANGUAGE_PATH:
+        # The list of languages itself: back to where the person came from.
+        return safe_path(request.query_params.get("next"))
+    pairs = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+    if path.startswith(_RESIDENT_PREFIX):
+        pairs = [(key, value) for key, value in pairs if key in _RESIDENT_QUERY]
+    query = urlencode(pairs)
+    return quote(path) + (f"?{query}" if query else "")
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """One language in the switcher, named in itself."""
+
+    code: str
+    name: str
+    direction: str
+    href: str
+    current: bool
+
+
+def language_links(request: Request[Any, Any, Any]) -> list[LanguageLink]:
+    """Every language, each linking to the page the request is for, in that language."""
+    here = quote(return_path(request), safe="")
+    current = locale_of(request)
+    return [
+        LanguageLink(
+            code=code,
+            name=i18n.language_heading(code),
+            direction=i18n.text_direction(code),
+            href=f"{LANGUAGE_PATH}/{code}?next={here}",
+            current=code == current,
+        )
+        for code in i18n.available_locales()
+    ]
 
 
 def form_lists(form: FormMultiDict) -> Mapping[str, list[str]]:

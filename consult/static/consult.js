@@ -95,7 +95,18 @@
     /* "Characters remaining: 12" needs no plural forms, so it reads right in
        every language the catalogue has. */
     var template = left >= 0 ? box.dataset.remaining : box.dataset.over;
-    return template.replace("%(count)s", String(Math.abs(left)));
+    return template.replace("%(count)s", localNumber(Math.abs(left)));
+  }
+
+  /* A number as the page's language writes it ("4 999" in Finnish), as the server
+     writes the limit beside it; in Latin digits in every language, like the
+     server's (consult/i18n.py says why). */
+  function localNumber(value) {
+    try {
+      return new Intl.NumberFormat((document.documentElement.lang || "en") + "-u-nu-latn").format(value);
+    } catch (error) {
+      return String(value);
+    }
   }
 
   function setUpCount(box) {
