@@ -9,6 +9,7 @@ import sqlite3
 import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import aiosqlite
@@ -237,9 +238,32 @@ def _write_lock() -> asyncio.Lock:
     return lock
 
 
+# The task holding the write transaction it is in: a service that writes can then
+# be called from inside another's transaction and joins it (the per-process lock is
+# not re-entrant, so opening a second one would wait for ever).
+_writing_task: ContextVar[asyncio.Task[Any] | None] = ContextVar("writing_task", default=None)
+
+
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
-    """One short write transaction: IMMEDIATE on SQLite, a plain one on PostgreSQL."""
+    """One short write transaction: IMMEDIATE on SQLite, a plain one on PostgreSQL.
+
+    Inside one already (the same task), it joins that one: all or nothing together.
+    """
+    task = asyncio.current_task()
+    if task is not None and _writing_task.get() is task:
+        yield
+        return
+    token = _writing_task.set(task)
+    try:
+        async with _write_transaction():
+            yield
+    finally:
+        _writing_task.reset(token)
+
+
+@asynccontextmanager
+async def _write_transaction() -> AsyncIterator[None]:
     engine = engine_finder()
     if isinstance(engine, ConsultSQLiteEngine):
         async with _write_lock(), engine.writer_transaction():

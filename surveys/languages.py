@@ -91,15 +91,6 @@ async def set_languages(consultation: Consultation, choice: LanguageChoice, acto
     translations.forget_cached()
 
 
-async def set_main_language(consultation_id: int, locale: str) -> None:
-    """The main language of a consultation just created (nobody can have answered)."""
-    async with write_transaction():
-        await Consultation.update({Consultation.default_locale: locale}).where(
-            Consultation.id == consultation_id
-        )
-    consultations.forget_cached()
-
-
 async def live_specs(consultation_id: int) -> list[SurveySpec]:
     """The surveys residents are offered (a replaced version is not translated)."""
     surveys = await services.surveys_of(consultation_id, include_retired=False)
@@ -181,14 +172,13 @@ def editable(
 async def save_translations(
     consultation_id: int, locale: str, values: Mapping[str, str], actor_id: int
 ) -> None:
-    """Store what a translator changed (save_texts: one write transaction), audited."""
-    await translations.save_texts(consultation_id, locale, values)
-    # A transaction of its own: write_transaction does not nest (its lock is not
-    # re-entrant), and save_texts opens one.
-    await audit.record(
-        actor_id,
-        "save_translations",
-        "consultation",
-        consultation_id,
-        f"{locale}: {len(values)} texts",
-    )
+    """Store what a translator changed, audited in the same transaction."""
+    async with write_transaction():
+        await translations.save_texts(consultation_id, locale, values)
+        await audit.add(
+            actor_id,
+            "save_translations",
+            "consultation",
+            consultation_id,
+            f"{locale}: {len(values)} texts",
+        )

@@ -28,7 +28,6 @@ from consult.settings import get_settings
 from consult.tables import ConsultationStatus, Role
 from consult.text_input import is_ascii_number
 from consult.web import client_address, form_text
-from surveys import languages
 
 
 def _safe_next(target: str | None) -> str:
@@ -231,13 +230,12 @@ class StaffController(Controller):
                         run_by=values["run_by"],
                         data_use=values["data_use"],
                         minutes_to_complete=int(values["minutes"]),
+                        default_locale=values["main_locale"],
                     )
                 )
             except SlugTaken:
                 errors["slug"] = N_("That web address name is taken. Choose another.")
             else:
-                if values["main_locale"] != created.default_locale:
-                    await languages.set_main_language(created.id, values["main_locale"])
                 return Redirect(f"/staff/consultations/{created.id}", status_code=303)
         return Template(
             "staff/consultation_form.html",

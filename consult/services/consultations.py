@@ -33,6 +33,8 @@ class ConsultationInput:
     # quick exit to `exit_url`.
     sensitive: bool = False
     exit_url: str = DEFAULT_EXIT_URL
+    # The language its texts are written in (see Consultation.default_locale).
+    default_locale: str = "en"
 
 
 async def list_open() -> list[Consultation]:
@@ -93,6 +95,7 @@ async def create(data: ConsultationInput) -> Consultation:
             minutes_to_complete=data.minutes_to_complete,
             sensitivity=_sensitivity(data.sensitive),
             exit_url=data.exit_url,
+            default_locale=data.default_locale,
             status=ConsultationStatus.draft.value,
             created_at=datetime.now(UTC),
         )

@@ -90,6 +90,8 @@ class City:
             "secret": "no-such-invitation",
             "file_path": "css/site.css",
             "path": "swagger",
+            # The walk's consultations are written in English, their main language.
+            "locale": "en",
         }
 
 

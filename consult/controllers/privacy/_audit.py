@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "sign_in_failed": N_("Sign-in refused"),
     "sign_out": N_("Signed out"),
     "set_role": N_("Role given"),
+    "set_languages": N_("Languages of a consultation changed"),
+    "save_translations": N_("Translations saved"),
     "view_original_text": N_("Read an original text answer"),
     "purge": N_("Purge by retention date"),
     "purge_responses": N_("Responses deleted at their retention date"),
