@@ -8,14 +8,14 @@ reported in one of those (`Consultation.reporting_locale`, "" for the main one).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from consult.database import write_transaction
 from consult.i18n import available_locales
 from consult.services import audit, consultations
 from consult.tables import Consultation
-from surveys import services, translations
+from surveys import readability, services, translations
 from surveys.flow import SurveySpec
 from surveys.tables import Response
 from surveys.translations import SourceText
@@ -112,13 +112,26 @@ class Coverage:
         return self.texts - self.translated
 
 
-async def coverage(consultation: Consultation, specs: Iterable[SurveySpec]) -> list[Coverage]:
-    """One line per language, the main one first (one query each)."""
+async def stored_texts(consultation: Consultation) -> dict[str, dict[str, str]]:
+    """locale -> field -> text of every content language (one query each)."""
+    return {
+        locale: await translations.texts_of(consultation.id, locale)
+        for locale in content_locales(consultation)
+    }
+
+
+async def coverage(
+    consultation: Consultation,
+    specs: Iterable[SurveySpec],
+    stored_by_locale: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Coverage]:
+    """One line per language, the main one first."""
     texts = translations.source_texts(consultation, specs)
     easy_fields = {text.field for text in translations.easy_read_texts(texts)}
+    by_locale = stored_by_locale or await stored_texts(consultation)
     lines = []
     for locale in content_locales(consultation):
-        stored = await translations.texts_of(consultation.id, locale)
+        stored = by_locale.get(locale, {})
         is_main = locale == consultation.default_locale
         missing = [] if is_main else translations.missing(texts, stored)
         lines.append(
@@ -131,6 +144,49 @@ async def coverage(consultation: Consultation, specs: Iterable[SurveySpec]) -> l
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class HardToRead:
+    """A question that is hard to read in one language, and why."""
+
+    locale: str
+    notes: tuple[str, ...]
+
+
+def hard_questions(
+    consultation: Consultation,
+    specs: Iterable[SurveySpec],
+    stored_by_locale: Mapping[str, Mapping[str, str]],
+    gettext: Callable[[str], str],
+) -> dict[int, list[HardToRead]]:
+    """question id -> the languages its text or help is hard to read in (the main
+    language's own text, and each translation stored), for the builder's flags."""
+    flagged: dict[int, list[HardToRead]] = {}
+    main = consultation.default_locale
+    for spec in specs:
+        for question in spec.questions:
+            for locale in content_locales(consultation):
+                stored = stored_by_locale.get(locale, {})
+                said: list[str] = []
+                for attr, own in (("text", question.text), ("help", question.help)):
+                    field = translations.field_name("question", question.id, attr)
+                    text = own if locale == main else stored.get(field, "")
+                    said.extend(readability.notes(text, locale, gettext))
+                if said:
+                    flagged.setdefault(question.id, []).append(HardToRead(locale, tuple(said)))
+    return flagged
+
+
+def text_notes(
+    texts: Mapping[str, str], locale: str, gettext: Callable[[str], str]
+) -> dict[str, list[str]]:
+    """field -> readability notes of each text given in `locale` (the editor's boxes)."""
+    return {
+        field: found
+        for field, text in texts.items()
+        if (found := readability.notes(text, locale, gettext))
+    }
 
 
 # The longest text each kind of field takes: the builder's own limits for the text

@@ -15,7 +15,10 @@ rather than guessing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from consult.i18n import N_
 
 # Sentences longer than this are flagged (GOV.UK: about 25 words at most; easy-read
 # guidance keeps to about 15). 20 flags what a planner should look at again.
@@ -105,3 +108,27 @@ def assess(text: str, locale: str) -> Readability | None:
         long_words=long_words,
         lix=lix,
     )
+
+
+def notes(text: str, locale: str, gettext: Callable[[str], str]) -> list[str]:
+    """What a planner reads beside a hard text, in their own language (`gettext`),
+    about the text in `locale`; nothing for an easy text or one not measured."""
+    found = assess(text, locale)
+    if found is None or not found.hard:
+        return []
+    said = []
+    if found.long_sentence:
+        said.append(
+            gettext(N_("A sentence of %(words)s words: aim for %(limit)s or fewer."))
+            % {"words": found.longest_sentence, "limit": MAX_SENTENCE_WORDS}
+        )
+    if found.long_words:
+        said.append(
+            gettext(N_("Long words: %(words)s.")) % {"words": ", ".join(found.long_words[:5])}
+        )
+    if found.hard_index:
+        said.append(
+            gettext(N_("Readability index (LIX) %(lix)s: over %(limit)s is hard to read."))
+            % {"lix": round(found.lix or 0), "limit": LIX_HARD}
+        )
+    return said

@@ -22,7 +22,7 @@ from consult.i18n import N_
 from consult.services import audit, consultations, purge
 from consult.services.staff import StaffMember
 from consult.tables import Consultation
-from consult.web import form_text
+from consult.web import form_text, translator
 from surveys import builder, instruments, languages, services
 from surveys.controllers import _builder_forms as forms
 from surveys.controllers._lookup import (
@@ -59,6 +59,8 @@ async def consultation_page(
     specs = [spec for survey in surveys if (spec := await services.load_spec(survey.id))]
     answered = await services.answered_survey_ids(consultation.id)
     retired = {survey.id for survey in surveys if survey.retired}
+    live = [spec for spec in specs if spec.id not in retired]
+    stored = await languages.stored_texts(consultation)
     focus = request.query_params.get("focus", "")
     return Template(
         "staff/consultation.html",
@@ -73,8 +75,10 @@ async def consultation_page(
                 "reporting_locale": consultation.reporting_locale,
             },
             "main_locked": bool(answered),
-            "coverage": await languages.coverage(
-                consultation, [spec for spec in specs if spec.id not in retired]
+            "coverage": await languages.coverage(consultation, live, stored),
+            # Questions hard to read in any language it is written or translated in.
+            "hard_to_read": languages.hard_questions(
+                consultation, live, stored, translator(request).gettext
             ),
             "locked": {spec.id: spec.id in answered for spec in specs},
             "question_types": REGISTRY,

@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from consult.auth import current_member, planners
 from consult.services.staff import StaffMember
 from consult.tables import Consultation
+from consult.web import translator
 from surveys import languages, translations
 from surveys.controllers import _builder_forms
 from surveys.controllers._lookup import LOOKUPS, back_to_builder
@@ -37,6 +38,7 @@ def _locale_or_404(consultation: Consultation, locale: str) -> str:
 
 
 async def _editor_page(
+    request: Request[Any, Any, Any],
     consultation: Consultation,
     specs: list[SurveySpec],
     locale: str,
@@ -71,8 +73,18 @@ async def _editor_page(
             "done": done,
             "dom_id": _editor.dom_id,
             "action": editor_url(consultation, locale),
-            # Readability flags per field (the lead's, later): field -> notes to show.
-            "notes": {},
+            # Readability flags: each box's text in its language, each source text
+            # in the main language (field -> notes).
+            "notes": languages.text_notes(
+                {field: text for field, text in {**stored, **values}.items() if text},
+                locale,
+                translator(request).gettext,
+            ),
+            "source_notes": languages.text_notes(
+                {text.field: text.text for text in texts},
+                consultation.default_locale,
+                translator(request).gettext,
+            ),
         },
         status_code=status_code,
     )
@@ -109,6 +121,7 @@ class TranslationController(Controller):
     ) -> Template:
         locale = _locale_or_404(consultation, locale)
         return await _editor_page(
+            request,
             consultation,
             await languages.live_specs(consultation.id),
             locale,
@@ -133,6 +146,7 @@ class TranslationController(Controller):
         checked = _forms.read_texts(form, languages.editable(consultation, texts, locale))
         if checked.too_long:
             return await _editor_page(
+                request,
                 consultation,
                 specs,
                 locale,
