@@ -18,6 +18,7 @@ from babel import Locale, UnknownLocaleError
 
 from consult.tables import Consultation
 from surveys.flow import SurveySpec
+from surveys.languages import reporting_locale
 from surveys.question_types import QuestionSpec
 from surveys.translations import (
     CONSULTATION_TEXTS,
@@ -26,18 +27,6 @@ from surveys.translations import (
     translate_consultation,
     translate_spec,
 )
-
-
-def reporting_locale(consultation: Consultation) -> str:
-    """The language exports give the survey's texts in: the reporting language when
-    it is one the consultation is translated into, else the main language (as
-    surveys.languages.reporting_locale decides for the planner's pages)."""
-    main = consultation.default_locale
-    chosen = (consultation.reporting_locale or "").strip()
-    others = {code.strip() for code in (consultation.languages or "").split(",")}
-    if chosen and chosen != main and chosen in others:
-        return chosen
-    return main
 
 
 @lru_cache(maxsize=256)
