@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,30 +16,46 @@ from litestar.response import Template
 from consult.services import consultations
 from consult.settings import get_settings
 from consult.tables import Consultation
-from surveys import kiosk as kiosk_service
 from surveys import services
+from surveys.controllers._hosted import (
+    KIOSK_KEY,
+    KioskPage,
+    KioskState,
+    hosted_session_of,
+    join_session,
+    kiosk_page,
+    kiosk_state,
+    start_kiosk,
+)
+from surveys.controllers._reading import EasyLink, Marks, Reading, in_language, reading_of
 from surveys.drafts import Draft
 from surveys.flow import SurveySpec, kept_values
-from surveys.tables import Channel
+from surveys.translations import CONSULTATION_TEXTS, field_name
 
 # The respondent's part of the session cookie (encrypted, HttpOnly): which consent
-# version they agreed to and which draft code is theirs, per survey; the hosted
-# session they joined by its code (with its consultation, so that it is never
-# carried into another one). Nothing else of theirs is kept in the browser.
+# version they agreed to and which draft code is theirs, per survey, and the hosted
+# session they joined by its code (surveys/controllers/_hosted.py). Nothing else of
+# theirs is kept in the browser.
 _CONSENT = "consent"
 _DRAFTS = "drafts"
 _SHOW_CODE = "show_code"
-_JOINED = "joined"
 # When the respondent began each survey (seconds since the epoch), so that a survey
 # sent faster than a person reads is held for review (surveys.abuse); and a random
 # id for this browser, hashed with the survey to notice a second response from it.
 # Both live in the session the resident already has: no cookie of their own.
 _STARTED = "started"
 _BROWSER = "browser"
-# A browser a facilitator made a kiosk (a shared tablet) for one of their sessions:
-# the session, its consultation, the facilitator's user id (only their password
-# leaves kiosk mode) and the survey's start. It outlives every respondent on it.
-_KIOSK = "kiosk"
+
+# Kept importable from here, where every respondent route looks for them.
+__all__ = [
+    "KioskPage",
+    "KioskState",
+    "hosted_session_of",
+    "join_session",
+    "kiosk_page",
+    "kiosk_state",
+    "start_kiosk",
+]
 
 
 def _ttl() -> float:
@@ -60,14 +77,23 @@ async def survey_in(consultation: Consultation, survey_id: int) -> SurveySpec:
     return spec
 
 
-async def _provide_survey(consultation: Consultation, survey_id: int) -> SurveySpec:
-    return await survey_in(consultation, survey_id)
+async def _provide_reading(request: Request[Any, Any, Any], consultation: Consultation) -> Reading:
+    return await reading_of(request, consultation)
 
 
-# A handler names `consultation` (from the slug: open or closed, never a draft)
-# or `survey` (of that consultation) and gets it, or the visitor gets a 404.
+async def _provide_survey(
+    consultation: Consultation, survey_id: int, reading: Reading
+) -> SurveySpec:
+    # In the page's language: what is stored of an answer is still the option's id.
+    return in_language(await survey_in(consultation, survey_id), reading)
+
+
+# A handler names `consultation` (from the slug: open or closed, never a draft),
+# `reading` (the language and easy read its page is in) or `survey` (of that
+# consultation, in that language) and gets it, or the visitor gets a 404.
 RESPONDENT_LOOKUPS = {
     "consultation": Provide(public_consultation),
+    "reading": Provide(_provide_reading),
     "survey": Provide(_provide_survey),
 }
 
@@ -77,22 +103,57 @@ def respondent_page(
     consultation: Consultation,
     status_code: int = 200,
     kiosk: KioskPage | None = None,
+    reading: Reading | None = None,
+    shows: Iterable[str] = (),
+    easy: EasyLink | None = None,
+    fallbacks: Iterable[str] = (),
     **context: Any,
 ) -> Template:
     """A respondent's page; a sensitive consultation's pages carry the quick exit,
-    and a kiosk's pages the kiosk's controls (`kiosk`, from kiosk_page())."""
+    and a kiosk's pages the kiosk's controls (`kiosk`, from kiosk_page()).
+
+    With `reading`, the consultation's texts (`shown`) are in the page's language,
+    and `marks` marks those of them, and of the context's `survey`, shown in the
+    main language, and `fallbacks` too (texts the handler picked itself); a note
+    says so when one of `shows` (the fields on the page) is.
+    """
     quick_exit = f"/c/{consultation.slug}/exit" if consultation.is_sensitive else None
+    if reading is None:
+        shown = {attr: getattr(consultation, attr) for attr in CONSULTATION_TEXTS}
+        marks = Marks(consultation.default_locale, consultation.default_locale)
+    else:
+        shown = dict(reading.consultation)
+        marks = reading.marks(context.get("survey"), fallbacks)
     return Template(
         name,
-        context={"consultation": consultation, "quick_exit": quick_exit, "kiosk": kiosk, **context},
+        context={
+            "consultation": consultation,
+            "quick_exit": quick_exit,
+            "kiosk": kiosk,
+            "shown": shown,
+            "marks": marks,
+            "translation_note": marks.any(shows),
+            "easy": easy,
+            **context,
+        },
         status_code=status_code,
     )
 
 
 def closed_page(
-    consultation: Consultation, status_code: int = 200, kiosk: KioskPage | None = None
+    consultation: Consultation,
+    status_code: int = 200,
+    kiosk: KioskPage | None = None,
+    reading: Reading | None = None,
 ) -> Template:
-    return respondent_page("surveys/closed.html", consultation, status_code, kiosk=kiosk)
+    return respondent_page(
+        "surveys/closed.html",
+        consultation,
+        status_code,
+        kiosk=kiosk,
+        reading=reading,
+        shows=[field_name("consultation", None, "title")],
+    )
 
 
 def _part(request: Request[Any, Any, Any], name: str) -> dict[str, Any]:
@@ -205,58 +266,6 @@ def take_code_to_show(request: Request[Any, Any, Any], survey_id: int) -> str | 
     return code
 
 
-# Joining a hosted session, and the kiosk
-
-
-def join_session(
-    request: Request[Any, Any, Any], session_id: int, consultation_id: int, channel: Channel
-) -> None:
-    """Remember the session this respondent joined by its code (or QR link)."""
-    request.session[_JOINED] = {
-        "session": session_id,
-        "consultation": consultation_id,
-        "channel": channel.value,
-    }
-
-
-@dataclass(frozen=True)
-class KioskState:
-    """What the session cookie holds of a kiosk (see _KIOSK)."""
-
-    session_id: int
-    consultation_id: int
-    user_id: int
-    start_url: str
-
-
-def kiosk_state(request: Request[Any, Any, Any]) -> KioskState | None:
-    raw = request.session.get(_KIOSK)
-    if not isinstance(raw, dict):
-        return None
-    try:
-        return KioskState(
-            int(raw["session"]), int(raw["consultation"]), int(raw["user"]), str(raw["start"])
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def start_kiosk(request: Request[Any, Any, Any], state: KioskState) -> None:
-    """Make this browser a kiosk: everything else in its session goes, the staff
-    member's sign-in first, so that nobody at the tablet can walk into /staff."""
-    request.clear_session()
-    request.set_session(
-        {
-            _KIOSK: {
-                "session": state.session_id,
-                "consultation": state.consultation_id,
-                "user": state.user_id,
-                "start": state.start_url,
-            }
-        }
-    )
-
-
 def draft_codes(request: Request[Any, Any, Any]) -> list[str]:
     """Every draft code this session holds (one per survey started)."""
     states = _part(request, _DRAFTS).values()
@@ -267,47 +276,5 @@ def clear_respondent(request: Request[Any, Any, Any]) -> None:
     """Forget every respondent's trace in this session (consent, drafts, a code to
     show, a joined session), keeping only the kiosk, if this browser is one."""
     session = request.session
-    for name in [name for name in session if name != _KIOSK]:
+    for name in [name for name in session if name != KIOSK_KEY]:
         del session[name]
-
-
-@dataclass(frozen=True)
-class KioskPage:
-    """A kiosk's controls on a respondent page, and their timings (seconds)."""
-
-    start_url: str
-    idle_seconds: int
-    warning_seconds: int
-    thanks_seconds: int
-    clear_url: str = kiosk_service.CLEAR_PATH
-    exit_url: str = kiosk_service.EXIT_PATH
-
-
-def kiosk_page(request: Request[Any, Any, Any], consultation: Consultation) -> KioskPage | None:
-    """The kiosk's controls when this browser is a kiosk for `consultation`."""
-    state = kiosk_state(request)
-    if state is None or state.consultation_id != consultation.id:
-        return None
-    timings = kiosk_service.timings()
-    return KioskPage(state.start_url, timings.idle, timings.warning, timings.thanks)
-
-
-def hosted_session_of(
-    request: Request[Any, Any, Any], consultation: Consultation
-) -> tuple[int | None, Channel]:
-    """The session a response to `consultation` came through and its channel: the
-    kiosk's (channel kiosk), else the session joined by its code, else none (web).
-    A session joined for another consultation is not carried into this one."""
-    state = kiosk_state(request)
-    if state is not None and state.consultation_id == consultation.id:
-        return state.session_id, Channel.kiosk
-    joined = request.session.get(_JOINED)
-    if isinstance(joined, dict) and joined.get("consultation") == consultation.id:
-        session_id = joined.get("session")
-        try:
-            channel = Channel(joined.get("channel"))
-        except ValueError:
-            channel = Channel.web
-        if isinstance(session_id, int):
-            return session_id, channel
-    return None, Channel.web

@@ -7,11 +7,9 @@ in a sealed draft (surveys/drafts.py) whose code is in the session cookie.
 
 from __future__ import annotations
 
-import math
 import re
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +20,16 @@ from litestar.response import Redirect, Template
 from consult.services import withdrawal
 from consult.tables import Consultation
 from consult.web import client_address, form_lists, form_text, locale_of
-from surveys import abuse, drafts, pages, services, submissions
+from surveys import abuse, drafts, services, submissions
+from surveys.controllers._journey_pages import (
+    RETURN_TO_CHECK,
+    check_template,
+    page_template,
+    page_url,
+    survey_url,
+    unanswered_page,
+)
+from surveys.controllers._reading import Reading, start_fields
 from surveys.controllers._respondent import (
     RESPONDENT_LOOKUPS,
     KioskPage,
@@ -44,13 +51,14 @@ from surveys.controllers._respondent import (
     started_at,
     take_code_to_show,
 )
-from surveys.flow import Journey, Page, ParsedForm, SurveySpec, Values, kept_values
-from surveys.question_types import AnswerError, QuestionSpec
+from surveys.flow import Journey, SurveySpec, Values, kept_values
 from surveys.resume_codes import format_code, new_code
+from surveys.translations import CONSULTATION_TEXTS, field_name
 
 # A key we issued: URL-safe base64 of 24 random bytes. Anything else gets a new one.
 _IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{32}$")
-RETURN_TO_CHECK = "check"
+# Importable from here as before (surveys/controllers/leave.py).
+__all__ = ["RespondController", "page_url", "survey_url"]
 
 
 def new_idempotency_key() -> str:
@@ -58,156 +66,9 @@ def new_idempotency_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def survey_url(consultation: Consultation, survey: SurveySpec, rest: str = "") -> str:
-    return f"/c/{consultation.slug}/surveys/{survey.id}{rest}"
-
-
-def page_url(consultation: Consultation, survey: SurveySpec, page: Page | None) -> str:
-    """A page's address; None is "Check your answers", past the last page."""
-    if page is None:
-        return survey_url(consultation, survey, "/check")
-    return survey_url(consultation, survey, f"/pages/{page.number}")
-
-
 async def _draft(request: Request[Any, Any, Any], survey: SurveySpec) -> drafts.Draft | None:
     code = draft_code(request, survey.id)
     return await drafts.load(code, survey.id) if code else None
-
-
-def _page_template(
-    consultation: Consultation,
-    survey: SurveySpec,
-    journey: Journey,
-    page: Page,
-    values: Values,
-    errors: dict[int, AnswerError] | None = None,
-    return_to: str = "",
-    status_code: int = 200,
-    holes: dict[str, str] | None = None,
-    kiosk: KioskPage | None = None,
-) -> Template:
-    """A question page; `holes` stands in for the per-visitor parts (pages.py)."""
-    number, total = journey.progress(page)
-    return respondent_page(
-        "surveys/page.html",
-        consultation,
-        status_code,
-        kiosk,
-        survey=survey,
-        page=page,
-        shown=journey.shown_questions(page),
-        progress=(
-            (holes["progress_number"], holes["progress_total"]) if holes else (number, total)
-        ),
-        values=values,
-        errors=errors or {},
-        back_href=holes["back_href"]
-        if holes
-        else _back_href(consultation, survey, journey, page, return_to),
-        return_to=return_to,
-    )
-
-
-def _back_href(
-    consultation: Consultation, survey: SurveySpec, journey: Journey, page: Page, return_to: str
-) -> str:
-    if return_to == RETURN_TO_CHECK:
-        return page_url(consultation, survey, None)
-    previous = journey.previous_page(page.number)
-    return (
-        survey_url(consultation, survey)
-        if previous is None
-        else page_url(consultation, survey, previous)
-    )
-
-
-def _unanswered_page(
-    request: Request[Any, Any, Any],
-    consultation: Consultation,
-    survey: SurveySpec,
-    journey: Journey,
-    page: Page,
-    return_to: str,
-) -> Template | Response[str]:
-    """A page with nothing entered on it yet: from the worker's rendered copy."""
-    shown = journey.shown_questions(page)
-    number, total = journey.progress(page)
-    return pages.blank_page(
-        request,
-        key=(survey.id, page.number, tuple(q.id for q in shown), return_to),
-        made_from=(consultation, survey),
-        render=lambda holes: _page_template(
-            consultation, survey, journey, page, {}, return_to=return_to, holes=holes
-        ),
-        fill={
-            "progress_number": str(number),
-            "progress_total": str(total),
-            "back_href": _back_href(consultation, survey, journey, page, return_to),
-        },
-    )
-
-
-@dataclass(frozen=True)
-class _Row:
-    """One line of "Check your answers"."""
-
-    question: QuestionSpec
-    page: int
-    lines: tuple[str, ...]
-    error: AnswerError | None
-
-
-def _check_rows(journey: Journey, parsed: ParsedForm) -> list[_Row]:
-    rows = []
-    for page in journey.shown_pages:
-        for question in journey.shown_questions(page):
-            mine = [answer for answer in parsed.answers if answer.question_id == question.id]
-            rows.append(
-                _Row(
-                    question,
-                    page.number,
-                    question.kind.describe(question, mine),
-                    parsed.errors.get(question.id),
-                )
-            )
-    return rows
-
-
-def _check_template(
-    consultation: Consultation,
-    survey: SurveySpec,
-    journey: Journey,
-    parsed: ParsedForm,
-    consent_version: int | None,
-    key: str,
-    status_code: int = 200,
-    kiosk: KioskPage | None = None,
-    retry_after: int | None = None,
-) -> Template:
-    """The "Check your answers" page; with `retry_after`, refused for a while (429):
-    the answers stay in the form, to be sent again once the wait is over."""
-    last = journey.shown_pages[-1] if journey.shown_pages else None
-    page = respondent_page(
-        "surveys/check.html",
-        consultation,
-        status_code,
-        kiosk,
-        survey=survey,
-        rows=_check_rows(journey, parsed),
-        errors=parsed.errors,
-        # Only the shown questions' answers go into the form that is sent.
-        hidden=[(name, value) for name, values in parsed.values.items() for value in values],
-        idempotency_key=key,
-        consent_version=consent_version,
-        back_href=page_url(consultation, survey, last)
-        if last
-        else survey_url(consultation, survey),
-        honeypot=abuse.HONEYPOT_FIELD,
-        wait_minutes=math.ceil(retry_after / 60) if retry_after else None,
-    )
-    if retry_after:
-        page.set_header("Retry-After", str(retry_after))
-    return page
 
 
 def _signals(
@@ -245,30 +106,57 @@ class RespondController(Controller):
 
     @get("/", name="consultation")
     async def landing(
-        self, request: Request[Any, Any, Any], consultation: Consultation
+        self, request: Request[Any, Any, Any], consultation: Consultation, reading: Reading
     ) -> Template | Redirect:
         kiosk = kiosk_page(request, consultation)
         if kiosk is not None:
             # A kiosk stays in its survey: each person starts there.
             return Redirect(kiosk.start_url, status_code=303)
         surveys = await services.surveys_of(consultation.id, include_retired=False)
-        return respondent_page("public/consultation.html", consultation, surveys=surveys)
+        listed = reading.survey_titles(surveys)
+        return respondent_page(
+            "public/consultation.html",
+            consultation,
+            reading=reading,
+            # A survey's title shows when there are several to choose from.
+            shows=[field_name("consultation", None, attr) for attr in CONSULTATION_TEXTS]
+            + ([survey.field for survey in listed] if len(listed) > 1 else []),
+            fallbacks=[survey.field for survey in listed if survey.fallback],
+            surveys=listed,
+        )
 
     @get("/surveys/{survey_id:int}", name="respond")
     async def start(
-        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
+        self,
+        request: Request[Any, Any, Any],
+        consultation: Consultation,
+        survey: SurveySpec,
+        reading: Reading,
     ) -> Template:
         kiosk = kiosk_page(request, consultation)
         if not consultation.is_open:
-            return closed_page(consultation, kiosk=kiosk)
-        return respondent_page("surveys/start.html", consultation, kiosk=kiosk, survey=survey)
+            return closed_page(consultation, kiosk=kiosk, reading=reading)
+        easy = [field_name("survey", survey.id, attr) for attr in ("intro", "consent_text")]
+        return respondent_page(
+            "surveys/start.html",
+            consultation,
+            kiosk=kiosk,
+            reading=reading,
+            shows=start_fields(survey),
+            easy=reading.easy_link(easy, survey_url(consultation, survey)),
+            survey=survey,
+        )
 
     @post("/surveys/{survey_id:int}/start", name="begin")
     async def begin(
-        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
+        self,
+        request: Request[Any, Any, Any],
+        consultation: Consultation,
+        survey: SurveySpec,
+        reading: Reading,
     ) -> Template | Redirect:
         if not consultation.is_open:
-            return closed_page(consultation, 409)
+            return closed_page(consultation, 409, reading=reading)
         if survey.needs_consent:
             form = await request.form()
             if form_text(form, "consent_version") != str(survey.consent_version):
@@ -286,13 +174,14 @@ class RespondController(Controller):
         request: Request[Any, Any, Any],
         consultation: Consultation,
         survey: SurveySpec,
+        reading: Reading,
         number: int,
     ) -> Template | Response[str] | Redirect:
         page = survey.page(number)
         if page is None:
             raise NotFoundException()
         if not consultation.is_open:
-            return closed_page(consultation)
+            return closed_page(consultation, reading=reading)
         if not has_consented(request, survey):
             return Redirect(survey_url(consultation, survey), status_code=303)
         state = draft_state(request, survey.id)
@@ -310,11 +199,11 @@ class RespondController(Controller):
         return_to = RETURN_TO_CHECK if request.query_params.get("return") == RETURN_TO_CHECK else ""
         kiosk = kiosk_page(request, consultation)
         if kiosk is None and not any(kept_values(question, values) for question in page.questions):
-            return _unanswered_page(request, consultation, survey, journey, page, return_to)
+            return unanswered_page(request, consultation, survey, journey, page, return_to, reading)
         # A kiosk's page (its controls, two forms) is rendered whole, never the
         # worker's shared copy, which is an ordinary visitor's page.
-        return _page_template(
-            consultation, survey, journey, page, values, return_to=return_to, kiosk=kiosk
+        return page_template(
+            consultation, survey, journey, page, values, reading, return_to=return_to, kiosk=kiosk
         )
 
     @post("/surveys/{survey_id:int}/pages/{number:int}", name="page_post")
@@ -323,13 +212,14 @@ class RespondController(Controller):
         request: Request[Any, Any, Any],
         consultation: Consultation,
         survey: SurveySpec,
+        reading: Reading,
         number: int,
     ) -> Template | Redirect:
         page = survey.page(number)
         if page is None:
             raise NotFoundException()
         if not consultation.is_open:
-            return closed_page(consultation, 409)
+            return closed_page(consultation, 409, reading=reading)
         if not has_consented(request, survey):
             return Redirect(survey_url(consultation, survey), status_code=303)
         form = await request.form()
@@ -341,12 +231,13 @@ class RespondController(Controller):
         journey = Journey(survey, draft.values if draft else {})
         parsed = journey.parse_page(page, posted)
         if not saving and not parsed.is_valid:
-            return _page_template(
+            return page_template(
                 consultation,
                 survey,
                 journey,
                 page,
                 parsed.values,
+                reading,
                 dict(parsed.errors),
                 return_to,
                 422,
@@ -377,10 +268,14 @@ class RespondController(Controller):
 
     @get("/surveys/{survey_id:int}/check", name="check")
     async def check(
-        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
+        self,
+        request: Request[Any, Any, Any],
+        consultation: Consultation,
+        survey: SurveySpec,
+        reading: Reading,
     ) -> Template | Redirect:
         if not consultation.is_open:
-            return closed_page(consultation)
+            return closed_page(consultation, reading=reading)
         draft = await _draft(request, survey)
         if draft is None or not has_consented(request, survey):
             return Redirect(survey_url(consultation, survey), status_code=303)
@@ -388,19 +283,24 @@ class RespondController(Controller):
         incomplete = journey.next_incomplete(draft.seen)
         if incomplete is not None:
             return Redirect(page_url(consultation, survey, incomplete), status_code=303)
-        return _check_template(
+        return check_template(
             consultation,
             survey,
             journey,
             journey.parse_all(),
             consent_of(request, survey),
             new_idempotency_key(),
+            reading,
             kiosk=kiosk_page(request, consultation),
         )
 
     @post("/surveys/{survey_id:int}/submit", name="submit")
     async def submit(
-        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
+        self,
+        request: Request[Any, Any, Any],
+        consultation: Consultation,
+        survey: SurveySpec,
+        reading: Reading,
     ) -> Template | Redirect:
         form = await request.form()
         key = form_text(form, "idempotency_key")
@@ -415,8 +315,8 @@ class RespondController(Controller):
         consent_version = survey.consent_version if survey.needs_consent else None
         kiosk = kiosk_page(request, consultation)
         if not parsed.is_valid:
-            return _check_template(
-                consultation, survey, journey, parsed, consent_version, key, 422, kiosk
+            return check_template(
+                consultation, survey, journey, parsed, consent_version, key, reading, 422, kiosk
             )
         # The session it came through: the kiosk's, or the one joined by its code.
         hosted_session, channel = hosted_session_of(request, consultation)
@@ -433,17 +333,18 @@ class RespondController(Controller):
                 signals=_signals(request, form, survey, journey, hosted_session, kiosk),
             )
         except submissions.ConsultationNotOpen:
-            return closed_page(consultation, 409, kiosk)
+            return closed_page(consultation, 409, kiosk, reading)
         except submissions.Refused as refused:
             # Nothing was stored and the draft is kept: the same form, sent again
             # after the wait, stores these answers once.
-            return _check_template(
+            return check_template(
                 consultation,
                 survey,
                 journey,
                 parsed,
                 consent_version,
                 key,
+                reading,
                 429,
                 kiosk,
                 retry_after=refused.retry_after,
@@ -461,22 +362,34 @@ class RespondController(Controller):
 
     @get("/surveys/{survey_id:int}/saved", name="saved")
     async def saved(
-        self, request: Request[Any, Any, Any], consultation: Consultation, survey: SurveySpec
+        self,
+        request: Request[Any, Any, Any],
+        consultation: Consultation,
+        survey: SurveySpec,
+        reading: Reading,
     ) -> Template:
         code = take_code_to_show(request, survey.id)
         expires = drafts.SAVED_FOR + datetime.now(UTC)
         return respondent_page(
             "surveys/saved.html",
             consultation,
+            reading=reading,
             survey=survey,
             code=format_code(code) if code else None,
             expires=expires.date(),
         )
 
     @get("/thanks", name="thanks")
-    async def thanks(self, request: Request[Any, Any, Any], consultation: Consultation) -> Template:
+    async def thanks(
+        self, request: Request[Any, Any, Any], consultation: Consultation, reading: Reading
+    ) -> Template:
         kiosk = kiosk_page(request, consultation)
         withdrawable = kiosk is None and withdrawal.SESSION_KEY in request.session
         return respondent_page(
-            "surveys/thanks.html", consultation, kiosk=kiosk, withdrawable=withdrawable
+            "surveys/thanks.html",
+            consultation,
+            kiosk=kiosk,
+            reading=reading,
+            shows=[field_name("consultation", None, "data_use")],
+            withdrawable=withdrawable,
         )

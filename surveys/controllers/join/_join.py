@@ -4,6 +4,9 @@ A joined session is remembered in the respondent's session cookie with its
 consultation and channel, and the response records it when it is sent
 (surveys/controllers/respond.py). Every code tried is counted against the client's
 address before it is looked at (surveys/kiosk.py); a real code is given back.
+Joining also sets the `lang` cookie to the session's language, unless this
+browser chose a language already, so that an Arabic poster leads to an Arabic
+survey.
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
+from consult import i18n
 from consult.i18n import N_
-from consult.services import hosted_sessions
+from consult.services import consultations, hosted_sessions
 from consult.services.hosted_sessions import HostedSessionView, JoinRefusal
-from consult.web import client_address, form_text
+from consult.web import client_address, form_text, locale_of
 from surveys import kiosk
+from surveys.controllers._reading import language_cookie, title_in
 from surveys.controllers._respondent import join_session
 
 TYPED_MAX = 40
@@ -36,10 +42,18 @@ def join_page(
     status_code: int = 200,
     ended: HostedSessionView | None = None,
     retry_after: int | None = None,
+    ended_title: tuple[str, Markup] | None = None,
 ) -> Template:
+    """The form; after an ended session's code, a way into its consultation, named
+    by its title in the page's language (`ended_title`: the title and its marks)."""
     return Template(
         "join/join.html",
-        context={"code": typed[:TYPED_MAX], "error": error, "ended": ended},
+        context={
+            "code": typed[:TYPED_MAX],
+            "error": error,
+            "ended": ended,
+            "ended_title": ended_title,
+        },
         status_code=status_code,
         headers={"Retry-After": str(retry_after)} if retry_after else None,
     )
@@ -63,12 +77,15 @@ async def _join(request: Request[Any, Any, Any], typed: str) -> Template | Redir
         return join_page(typed, UNKNOWN, 422)
     await kiosk.give_back_code_try(address)
     if checked.refusal is JoinRefusal.ended:
-        return join_page(typed, ENDED, 410, ended=checked.session)
+        consultation = await consultations.by_id(checked.session.consultation_id)
+        title = await title_in(consultation, locale_of(request)) if consultation else None
+        return join_page(typed, ENDED, 410, ended=checked.session, ended_title=title)
     if checked.refusal is not None:
         return join_page(typed, NOT_OPEN, 422)
     session = checked.session
     join_session(request, session.id, session.consultation_id, kiosk.joined_channel(session.mode))
-    return Redirect(start_url(session), status_code=303)
+    cookie = None if i18n.LANG_COOKIE in request.cookies else language_cookie(session.locale)
+    return Redirect(start_url(session), status_code=303, cookies=[cookie] if cookie else None)
 
 
 class JoinController(Controller):

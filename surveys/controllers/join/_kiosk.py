@@ -6,7 +6,8 @@ facilitator is signed out here, so nobody at the tablet reaches /staff): the
 session it is for, its consultation, the facilitator's user id and where each
 person starts, in the encrypted, HttpOnly session cookie. Each person's answers
 are cleared server-side when they send them, when they press "Finish and clear",
-or when the idle warning runs out.
+or when the idle warning runs out; the tablet then speaks the session's language
+again (a person may have chosen another) and forgets a wish for easy read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import Cookie
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.response import Redirect, Template
 
@@ -24,6 +26,7 @@ from consult.services.hosted_sessions import HostedSessionView
 from consult.services.staff import StaffMember
 from consult.tables import SessionMode
 from surveys import kiosk
+from surveys.controllers._reading import EASY_COOKIE, language_cookie, preference_cookie
 from surveys.controllers._respondent import (
     KioskState,
     clear_respondent,
@@ -77,9 +80,20 @@ class KioskStartController(Controller):
                 consultation_id=session.consultation_id,
                 user_id=member.user_id,
                 start_url=target,
+                locale=session.locale,
             ),
         )
-        return Redirect(target, status_code=303)
+        return Redirect(target, status_code=303, cookies=_next_person(session.locale))
+
+
+def _next_person(locale: str) -> list[Cookie]:
+    """The cookies each new person at the tablet starts with: the session's
+    language, no easy read (someone else chose it)."""
+    cookies = [preference_cookie(EASY_COOKIE, "")]
+    language = language_cookie(locale)
+    if language is not None:
+        cookies.append(language)
+    return cookies
 
 
 def _exit_page(
@@ -105,7 +119,9 @@ class KioskController(Controller):
         await kiosk.discard_drafts(draft_codes(request))
         clear_respondent(request)
         state = kiosk_state(request)
-        return Redirect(state.start_url if state else "/", status_code=303)
+        if state is None:
+            return Redirect("/", status_code=303)
+        return Redirect(state.start_url, status_code=303, cookies=_next_person(state.locale))
 
     @get("/exit", name="kiosk_exit_form")
     async def exit_form(self, request: Request[Any, Any, Any]) -> Template | Redirect:
