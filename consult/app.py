@@ -44,6 +44,7 @@ from consult.controllers.public import PublicController
 from consult.controllers.sessions import SESSION_CONTROLLERS
 from consult.controllers.staff import SignInController, StaffController
 from consult.database import ConsultSQLiteEngine
+from consult.head_requests import answer_head
 from consult.retention import purge_worker
 from consult.sessions import ChangedOnlySessionBackend, csrf_config, session_config
 from consult.settings import Settings, get_settings
@@ -166,7 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     purger = purge_worker()
     session = session_config(settings)
     csrf = csrf_config(settings)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             PublicController,
@@ -240,3 +241,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         debug=settings.debug,
     )
+    # Health checkers probe with HEAD: it answers wherever GET does (consult/head_requests.py).
+    return answer_head(app)
