@@ -58,9 +58,9 @@ migrate: install
 demo: migrate
 	$(BIN)/consult demo
 
-## run: install, migrate, load the demo and serve on http://127.0.0.1:8000
+## run: install, migrate, load the demo and serve (on CONSULT_HOST:CONSULT_PORT,
+## 127.0.0.1:8000 unless set); `consult serve` prints the address it listens on
 run: demo
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(BIN)/consult serve
 
 ## browser-deps: Chromium (Debian package) and axe-core (pinned in package-lock.json)

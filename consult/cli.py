@@ -7,6 +7,7 @@ import argparse
 import asyncio
 import getpass
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -31,21 +32,77 @@ def _migrate() -> None:
 
 
 def _serve(args: argparse.Namespace) -> None:
+    """Serve on one socket bound here, so that the address printed is the one served
+    (port 0 picks a free port), by one process or by `--workers` processes."""
     import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
 
     from consult.settings import get_settings
 
     settings = get_settings()
-    # No access log: it would write residents' IP addresses and user agents.
-    uvicorn.run(
+    workers = args.workers or settings.workers
+    if workers > 1 and settings.is_sqlite:
+        # Writers queue on a lock inside the process, and submissions arriving together
+        # share one transaction there (consult/database.py, consult/group_commit.py):
+        # a second process would only meet the first at SQLite's busy timeout.
+        sys.exit(
+            f"consult serve: SQLite is served by one process, not {workers}: its writers"
+            " queue inside that process. For several workers use PostgreSQL"
+            " (DATABASE_URL=postgres://...); see README, 'Running several processes'."
+        )
+    config = uvicorn.Config(
         "consult.app:create_app",
         factory=True,
         host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=settings.workers,
+        port=settings.port if args.port is None else args.port,
+        workers=workers,
+        # No access log: it would write residents' IP addresses and user agents.
         access_log=False,
+        # X-Forwarded-For is believed only from FORWARDED_ALLOW_IPS (uvicorn's
+        # variable; by default the loopback addresses, a proxy on the same box).
         proxy_headers=True,
     )
+    sock = config.bind_socket()
+    # Listening before the app has started: a request sent as soon as the line below
+    # is read waits in the queue for a worker instead of being refused.
+    sock.listen(config.backlog)
+    print(f"Serving on {_address(config.host, sock.getsockname()[1])}", flush=True)
+    if workers > 1:
+        # Each worker is a new process that imports the app and opens its own pool.
+        supervisor = Multiprocess(config, sockets=[sock])
+        supervisor.run()
+        # A worker that could not start stops them all (it would fail again): say so.
+        if any(worker.exitcode == STARTUP_FAILURE for worker in supervisor.processes):
+            sys.exit(STARTUP_FAILURE)
+        return
+    server = uvicorn.Server(config)
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again for whoever
+    # handled it before: handled here, a supervisor's stop ends with status 0.
+    signal.signal(signal.SIGTERM, _stopped)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl+C, after the same graceful stop
+        return
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _address(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _positive(raw: str) -> int:
+    from consult.text_input import is_ascii_number
+
+    number = int(raw) if is_ascii_number(raw.strip()) else 0
+    if number < 1:
+        raise argparse.ArgumentTypeError("give a whole number of processes, 1 or more")
+    return number
 
 
 def _demo() -> None:
@@ -285,8 +342,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="consult", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the app over HTTP")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--host", help="the address to listen on (default: CONSULT_HOST)")
+    serve.add_argument(
+        "--port", type=int, help="the port (default: CONSULT_PORT; 0 picks a free one)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        help="app processes (default: CONSULT_WORKERS); more than 1 needs PostgreSQL",
+    )
     commands.add_parser("migrate", help="apply the committed database migrations")
     commands.add_parser("demo", help="load the Reykjavik demo consultation (once)")
     commands.add_parser(
