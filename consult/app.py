@@ -56,6 +56,7 @@ from surveys.controllers import (
     RespondController,
     SurveyBuilderController,
 )
+from surveys.controllers.easy_read import EasyReadController
 from surveys.controllers.join import JOIN_CONTROLLERS
 from surveys.controllers.paper import PAPER_CONTROLLERS
 from surveys.controllers.translate import TRANSLATION_CONTROLLERS
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *QUARANTINE_CONTROLLERS,
             *TRANSLATION_CONTROLLERS,
             *LANGUAGE_CONTROLLERS,
+            EasyReadController,
             create_static_files_router(
                 path="/static", directories=[STATIC_DIR], cache_control=STATIC_CACHE
             ),

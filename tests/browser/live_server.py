@@ -22,7 +22,9 @@ def _free_port() -> int:
 
 
 def _wait_until_healthy(base_url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+    # A loaded machine (two suites at once) may accept connections well before
+    # the app answers: a read that times out is waited through like a refusal.
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"consult serve exited with {server.returncode}")
@@ -31,9 +33,9 @@ def _wait_until_healthy(base_url: str, server: subprocess.Popen[bytes]) -> None:
             with urllib.request.urlopen(f"{base_url}/healthz", timeout=1) as response:  # noqa: S310
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.1)
-    raise RuntimeError("consult serve did not answer /healthz within 30 s")
+    raise RuntimeError("consult serve did not answer /healthz within 60 s")
 
 
 def consult_command(*args: str, database_url: str) -> None:

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from litestar.testing import TestClient
 
 from tests.fixtures import PASSWORD, csrf_token, page_text, sign_in
 from tests.integration.journey import begin, check_form, post_page, send_checked, walk
@@ -25,19 +24,6 @@ ICELANDIC_PAPER_CODE = "QRTUVWXYZA"
 ICELANDIC_KIOSK_CODE = "RTUVWXYZAC"
 ENDED_CODE = "TUVWXYZACD"
 HOST = "testserver.local"
-
-
-@pytest.fixture(scope="module")
-def client(database: None) -> Any:
-    """The app, with the easy-read switch routed until consult/app.py lists it."""
-    from consult.app import create_app
-    from surveys.controllers.easy_read import EasyReadController
-
-    app = create_app()
-    if not any(route.path == "/easy-read" for route in app.routes):
-        app.register(EasyReadController)
-    with TestClient(app=app, base_url=f"http://{HOST}") as test_client:
-        yield test_client
 
 
 def choose(client: Any, name: str, value: str) -> None:

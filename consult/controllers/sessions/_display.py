@@ -19,9 +19,10 @@ from consult.controllers.sessions._common import (
     labels,
     member_session,
 )
-from consult.services import hosted_sessions
+from consult.services import consultations, hosted_sessions
 from consult.services.staff import StaffMember
 from consult.settings import get_settings
+from surveys.controllers._reading import title_in
 
 LIVE_TARGET = "live-count"
 # htmx stops polling when an answer has this status (and still shows it).
@@ -67,10 +68,20 @@ class SessionDisplayController(Controller):
         locale = _serve_in(request, session.locale)
         _ = i18n.translations(locale).gettext
         url = join_url(session.code)
+        consultation = await consultations.by_id(session.consultation_id)
+        title, title_lang = (
+            await title_in(consultation, locale)
+            if consultation
+            else (session.consultation_title, Markup(""))
+        )
         return Template(
             "sessions/poster.html",
             context={
                 "session": session,
+                # The consultation's title in the poster's language (or marked as
+                # the main language's where it is not translated yet).
+                "consultation_title": title,
+                "title_lang": title_lang,
                 "join_url": url,
                 "join_host": join_host(),
                 "qr": qr_svg(url, _("QR code: opens %(url)s") % {"url": url}),
