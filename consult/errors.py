@@ -174,7 +174,7 @@ def other_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Res
             ),
             exc.status_code,
             headers,
-            params={"max": f"{FIELD_MAX_CHARS:,}"},
+            params={"max": FIELD_MAX_CHARS},
         )
     return _page(N_("Something went wrong"), N_("Go back and try again."), exc.status_code, headers)
 

@@ -13,7 +13,6 @@ from analysis import report
 from analysis.reporting_language import language_in
 from analysis.segments import CHANNEL_LABELS
 from analysis.strategy_pages._common import labels
-from analysis.strategy_pages._indicators import percent
 from consult.auth import planners
 from consult.web import ObjectId, locale_of, translator
 from surveys.translations import field_name
@@ -42,7 +41,6 @@ class ReportController(Controller):
                 "survey": data.survey,
                 "consultation": data.consultation,
                 "channel_labels": {key: _(label) for key, label in CHANNEL_LABELS.items()},
-                "percent": percent,
                 "text_language": language_in(texts.locale, reader),
                 "main_language": language_in(texts.main_locale, reader),
                 "untranslated": texts.untranslated() if texts.translated else 0,

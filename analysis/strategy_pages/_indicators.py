@@ -30,13 +30,6 @@ INDICATOR_MESSAGES = {
 }
 
 
-def percent(value: float | None, sign: bool = True) -> str:
-    """A share as a whole percentage ("34%", or "34" without the sign)."""
-    if value is None:
-        return ""
-    return f"{round(value * 100)}%" if sign else str(round(value * 100))
-
-
 def indicators_url(survey_id: int) -> str:
     return f"/staff/surveys/{survey_id}/indicators"
 
@@ -71,7 +64,6 @@ async def _page(
             "segment_label": segment_label(request, segment) if segment else "",
             "column_labels": column_labels(request, segment) if segment else {},
             "column_label": column_label,
-            "percent": percent,
             "free_questions": free,
             "chosen": chosen,
             "values": values or {"label": "", "options": []},

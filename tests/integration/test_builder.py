@@ -1465,7 +1465,7 @@ BAD_FILES = [
     ),
     pytest.param(
         json.dumps(_definition(_SEEN, {**_WHY, "help": "x" * 1_000_100})).encode(),
-        "The file is larger than 1000 kB.",
+        "The file is larger than 1,000 kB.",
         id="too-large",
     ),
     pytest.param(

@@ -97,7 +97,7 @@ def test_the_review_page_shows_when_how_why_and_the_answers_redacted(client, run
     assert "3 responses waiting for review" in said
     assert said.count("filled in a field that only automated programs see") == 3
     assert "Own device" in said
-    assert re.search(r"between \d\d:00 and \d\d:59 on \d{4}-\d\d-\d\d", said)
+    assert re.search(r"between \d\d:00 and \d\d:59 on [A-Z][a-z]{2} \d{1,2}, \d{4}", said)
     # The answers as the respondent chose them, free text without the email in it.
     assert "Do you feel safe?" in said
     assert "No" in said

@@ -426,7 +426,7 @@ def test_every_answer_is_one_row(client, run, survey):
         ("scale", "-1", "Choose one of the answers listed."),
         ("number", "12abc", "Enter a whole number, like 12."),
         ("number", "9" * 40, "Enter a smaller number."),
-        ("text", "x" * 5001, "Your answer must be 5000 characters or fewer."),
+        ("text", "x" * 5001, "Your answer must be 5,000 characters or fewer."),
     ],
 )
 def test_hostile_or_wrong_values_are_refused_in_words(client, run, survey, field, value, message):
