@@ -2,18 +2,17 @@
 app process is free, written to a file that waits in the job directory for a day.
 
 A request only inserts a queued row (queue_export) and answers at once; every app
-process runs export_worker(), which takes the oldest queued export atomically (a
-compare-and-set from queued to running, behind FOR UPDATE SKIP LOCKED on
-PostgreSQL and the IMMEDIATE write lock on SQLite), so two processes never run the
-same job. The runner writes the file through analysis.strategy_inputs, which reads
-the database a batch at a time and does the CPU work in threads, and records the
-progress at most every PROGRESS_EVERY_S seconds.
+process runs export_worker(), which takes the oldest queued export by the one claim
+rule of consult.jobs (FOR UPDATE SKIP LOCKED on PostgreSQL, the IMMEDIATE write
+lock on SQLite), so two processes never run the same job. The runner writes the
+file through analysis.strategy_inputs, which reads the database a batch at a time
+and does the CPU work in threads, and records the progress at most every
+PROGRESS_EVERY_S seconds, renewing its lease.
 
-A running job's started_at moves forward with each progress write: it says when
-the job last showed life. A job whose process died (started_at older than
-STALE_AFTER) is queued again, up to MAX_ATTEMPTS takes; every write a runner makes
-names the attempt it runs, so a runner whose job was taken from it stops without
-touching the row. Finished jobs and their files are deleted after KEEP_FOR.
+A job whose process died is taken again once its lease runs out, and one that
+fails is tried again, up to the settings' job_attempts; then it is failed with
+its message, which the job page shows with "Try again". Finished jobs and their
+files are deleted after KEEP_FOR.
 """
 
 from __future__ import annotations
@@ -23,13 +22,8 @@ import contextlib
 import logging
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
 
 from analysis import strategy_inputs
 from analysis.export_queue import (
@@ -40,13 +34,13 @@ from analysis.export_queue import (
     Progress,
     Writer,
     _now,
-    _params,
     export_job,
     job_dir,
     latest_exports,
     queue_export,
     result_path,
 )
+from consult import jobs
 from consult.background import BackgroundLoop
 from consult.database import write_transaction
 from consult.i18n import N_
@@ -75,12 +69,10 @@ __all__ = [
 IDLE_SLEEP_S = 2.0
 # Progress is written at most this often (a batch is a thousand responses).
 PROGRESS_EVERY_S = 0.5
-# A running job with no sign of life for this long lost its process.
-STALE_AFTER = timedelta(minutes=10)
-MAX_ATTEMPTS = 3
 # How long a finished export (and its file) can be downloaded again.
 KEEP_FOR = timedelta(hours=24)
-# Re-queueing and purging are cheap but need not run on every pass.
+# Showing dead jobs as waiting and purging old ones are cheap but need not run on
+# every pass.
 UPKEEP_EVERY_S = 60.0
 # Residents come first: after a job the worker rests as long as the job took
 # (at most MAX_REST_S), so a queue of exports takes at most half the process.
@@ -94,95 +86,10 @@ ERROR_STOPPED = N_("The export stopped %(attempts)s times before it was finished
 log = logging.getLogger(__name__)
 
 
-class JobLost(Exception):
-    """The job was taken from this runner (queued again after it seemed dead)."""
-
-
-@dataclass(frozen=True)
-class _Claim:
-    id: int
-    attempt: int
-    survey_id: int
-    format: ExportFormat
-    locale: str
-
-
-async def claim_next() -> _Claim | None:
-    """Take the oldest queued export for this runner: running, one more attempt."""
-    async with write_transaction():
-        oldest = (
-            Job.select(Job.id)
-            .where((Job.kind == KIND) & (Job.status == JobStatus.queued))
-            .order_by(Job.id)
-            .limit(1)
-        )
-        if isinstance(engine_finder(), PostgresEngine):
-            # Another process's claim holds its row; this one takes the next.
-            oldest = oldest.lock_rows("UPDATE", skip_locked=True)
-        found = await oldest
-        if not found:
-            return None
-        # Compare-and-set: only a job still queued is taken.
-        taken = (
-            await Job.update(
-                {
-                    Job.status: JobStatus.running,
-                    Job.started_at: _now(),
-                    Job.attempts: Job.attempts + 1,
-                    Job.error: "",
-                }
-            )
-            .where((Job.id == found[0]["id"]) & (Job.status == JobStatus.queued))
-            .returning(Job.id, Job.attempts, Job.params)
-        )
-    if not taken:
-        return None
-    params = _params(taken[0]["params"])
-    return _Claim(
-        id=taken[0]["id"],
-        attempt=taken[0]["attempts"],
-        survey_id=int(params.get("survey", 0)),
-        format=ExportFormat(params.get("format", "xlsx")),
-        locale=str(params.get("locale", "en")),
-    )
-
-
-async def _update_mine(claim: _Claim, values: dict[Any, Any]) -> bool:
-    """Write to the job only while this runner's attempt still holds it."""
-    async with write_transaction():
-        rows = (
-            await Job.update(values)
-            .where(
-                (Job.id == claim.id)
-                & (Job.status == JobStatus.running)
-                & (Job.attempts == claim.attempt)
-            )
-            .returning(Job.id)
-        )
-    return bool(rows)
-
-
-class _ProgressWriter:
-    """The progress callback a writer gets: (done, total) into the job's row,
-    throttled; raises JobLost once the job is no longer this runner's."""
-
-    def __init__(self, claim: _Claim) -> None:
-        self.claim = claim
-        self._last = float("-inf")
-
-    async def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last < PROGRESS_EVERY_S:
-            return
-        self._last = now
-        if not await self._write(done, total):
-            raise JobLost(self.claim.id)
-
-    async def _write(self, done: int, total: int) -> bool:
-        return await _update_mine(
-            self.claim,
-            {Job.done: done, Job.total: max(total, done), Job.started_at: _now()},
-        )
+async def claim_next(at: datetime | None = None) -> jobs.Claim | None:
+    """Take the oldest export that is queued (or whose process died) for this
+    runner: running, one more attempt."""
+    return await jobs.claim(KIND, ERROR_STOPPED, at)
 
 
 def writer_for(fmt: ExportFormat) -> Writer:
@@ -197,47 +104,40 @@ def _unlink(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-async def run_claimed(claim: _Claim, writer: Writer | None = None) -> None:
-    """Write a claimed job's file, then mark it done (or failed, with a short message)."""
+async def run_claimed(claim: jobs.Claim, writer: Writer | None = None) -> None:
+    """Write a claimed job's file, then mark it done (or record its error: it is
+    tried again, or failed after its last attempt)."""
+    fmt = ExportFormat(claim.params.get("format", "xlsx"))
+    survey_id = int(claim.params.get("survey", 0))
+    locale = str(claim.params.get("locale", "en"))
+    write = writer or writer_for(fmt)
     directory = job_dir()
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     # Unguessable: the address of a download is the job's, but the file name is
     # not to be found by listing numbers in a shared directory either.
-    name = f"{claim.id}-{secrets.token_urlsafe(18)}.{claim.format.value}"
+    name = f"{claim.id}-{secrets.token_urlsafe(18)}.{fmt.value}"
     path = directory / name
-    progress = _ProgressWriter(claim)
+
+    async def work(progress: Progress) -> int:
+        return await write(survey_id, locale, path, progress)
+
     try:
-        written = await (writer or writer_for(claim.format))(
-            claim.survey_id, claim.locale, path, progress
-        )
-    except JobLost:
+        written = await jobs.hold(claim, work, progress_every=PROGRESS_EVERY_S)
+    except jobs.JobLost:
         log.warning("export job %s was taken over by another worker", claim.id)
         _unlink(path)
         return
     except asyncio.CancelledError:
-        # The app is stopping: the job goes back to the queue for the next process.
+        # The app is stopping: hold() gave the job back for the next process.
         _unlink(path)
-        await _update_mine(claim, {Job.status: JobStatus.queued})
         raise
     except Exception:
         log.exception("export job %s failed", claim.id)
         _unlink(path)
-        await _update_mine(
-            claim,
-            {Job.status: JobStatus.failed, Job.error: ERROR_FAILED, Job.finished_at: _now()},
-        )
+        await jobs.fail(claim, ERROR_FAILED)
         return
-    finished = await _update_mine(
-        claim,
-        {
-            Job.status: JobStatus.done,
-            Job.done: written,
-            Job.total: written,
-            Job.result: name,
-            Job.finished_at: _now(),
-        },
-    )
-    if not finished:
+    done = {Job.done: written, Job.total: written, Job.result: name}
+    if not await jobs.finish(claim, done):
         _unlink(path)
 
 
@@ -250,24 +150,10 @@ async def run_next(writer: Writer | None = None) -> bool:
     return True
 
 
-async def requeue_stale(now: datetime | None = None) -> int:
-    """Queue again the jobs whose process died mid-run (failed after MAX_ATTEMPTS)."""
-    now = now or _now()
-    dead = (
-        (Job.kind == KIND)
-        & (Job.status == JobStatus.running)
-        & (Job.started_at < now - STALE_AFTER)
-    )
-    async with write_transaction():
-        again = (
-            await Job.update({Job.status: JobStatus.queued})
-            .where(dead & (Job.attempts < MAX_ATTEMPTS))
-            .returning(Job.id)
-        )
-        await Job.update(
-            {Job.status: JobStatus.failed, Job.error: ERROR_STOPPED, Job.finished_at: now}
-        ).where(dead & (Job.attempts >= MAX_ATTEMPTS))
-    return len(again)
+async def requeue_stale(at: datetime | None = None) -> int:
+    """Show the exports whose process died as waiting again (failed after their
+    last attempt); how many were queued again."""
+    return await jobs.requeue_dead(KIND, ERROR_STOPPED, at)
 
 
 async def purge_expired(now: datetime | None = None) -> int:

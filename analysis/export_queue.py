@@ -7,7 +7,6 @@ analysis.export_jobs runs them; this module only writes the queued row.
 from __future__ import annotations
 
 import enum
-import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from consult import jobs
 from consult.database import write_transaction
 from consult.settings import get_settings
 from consult.tables import AuditEvent, Job, JobStatus
@@ -69,13 +69,8 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _params(raw: Any) -> dict[str, Any]:
-    value = json.loads(raw) if isinstance(raw, str) else raw
-    return value if isinstance(value, dict) else {}
-
-
 def _export_job(row: dict[str, Any]) -> ExportJob:
-    params = _params(row["params"])
+    params = jobs.params_of(row["params"])
     return ExportJob(
         id=row["id"],
         survey_id=int(params.get("survey", 0)),
@@ -115,17 +110,10 @@ async def queue_export(
     """
     fmt = ExportFormat(fmt)
     now = _now()
+    params = {"survey": survey_id, "format": fmt.value, "locale": locale}
     async with write_transaction():
-        rows = await Job.insert(
-            Job(
-                kind=KIND,
-                params={"survey": survey_id, "format": fmt.value, "locale": locale},
-                status=JobStatus.queued,
-                requested_by=requested_by,
-                created_at=now,
-            )
-        ).returning(Job.id)
-        job_id: int = rows[0]["id"]
+        job_id = await jobs.insert(KIND, params, requested_by, None, now)
+        assert job_id is not None  # no key: every export asked for is a job of its own
         await AuditEvent.insert(
             AuditEvent(
                 actor=requested_by,

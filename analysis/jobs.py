@@ -2,12 +2,21 @@
 respondent's request, and the background loop that runs it in every app process.
 
 Submissions queue their text answers (surveys.text_queue) in the transaction that
-stores them; each pass here takes the oldest queued answers, computes redaction,
+stores them. Each pass here claims the oldest queued answers under a lease, by the
+claim rule every background job follows (consult.jobs: FOR UPDATE SKIP LOCKED on
+PostgreSQL, so two processes never take the same answers), computes redaction,
 features and safeguarding concerns in a thread (pure CPU work that must not hold
 up the event loop), then stores the results and takes the answers off the queue in
-one transaction. So the work of a pass is the new answers however many are stored,
-and a crash mid-pass leaves them queued for the next one. Two processes that take
-the same answers store them once (ON CONFLICT on the answer) and both dequeue.
+one transaction. So the work of a pass is the new answers however many are stored;
+a process that dies mid-pass leaves its answers to be taken again once their lease
+runs out; a batch that fails is tried again answer by answer, so that one answer
+the analysis cannot read holds up no other, and that one stops after the settings'
+job_attempts (the log has the error; the text page counts it as waiting).
+
+The queue stays rows of its own rather than Job rows: one INSERT ... SELECT in the
+submission's transaction fills it, and a Job per answer, or one made whenever
+answers arrive, would add writes to residents' hot path for nothing the lease on
+the queue's rows does not already give.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from analysis import coding
@@ -25,6 +35,7 @@ from analysis.tables import SafeguardingFlag, TextAnswer
 from analysis.text import TextFeatures, analyse_many
 from consult.background import BackgroundLoop
 from consult.database import write_transaction
+from surveys import text_queue
 from surveys.tables import PendingText
 
 BATCH = 200
@@ -56,22 +67,22 @@ def _compute(rows: Sequence[dict[str, Any]]) -> list[_Analysed]:
     ]
 
 
-async def _queued(limit: int) -> list[dict[str, Any]]:
+async def _claimed(pending_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The claimed answers, with what their analysis needs (the answer gone since:
+    deleted by a purge or a withdrawal, its queue row with it)."""
+    placeholders = ", ".join(["{}"] * len(pending_ids))
     return await PendingText.raw(
-        "SELECT p.id AS pending, a.id AS answer, a.question AS question, a.text AS text,"
+        "SELECT p.id AS pending, a.id AS answer, a.question AS question, a.text AS text,"  # noqa: S608
         " r.locale AS locale, q.survey AS survey"
         " FROM pending_text p JOIN answer a ON a.id = p.answer"
         " JOIN response r ON r.id = a.response JOIN question q ON q.id = a.question"
-        " ORDER BY p.id LIMIT {}",
-        limit,
+        f" WHERE p.id IN ({placeholders}) ORDER BY p.id",
+        *pending_ids,
     )
 
 
-async def analyse_pending(limit: int = BATCH) -> int:
-    """One pass: analyse up to `limit` queued answers; how many were taken."""
-    rows = await _queued(limit)
-    if not rows:
-        return 0
+async def _store(rows: Sequence[dict[str, Any]]) -> None:
+    """Analyse these answers and store what was found; off the queue they go."""
     analysed = await asyncio.to_thread(_compute, rows)
     async with write_transaction():
         stored = await (
@@ -92,6 +103,7 @@ async def analyse_pending(limit: int = BATCH) -> int:
                     for item in analysed
                 ]
             )
+            # Stored once, should a worker whose lease ran out finish after all.
             .on_conflict(target=TextAnswer.answer, action="DO NOTHING")
             .returning(TextAnswer.id, TextAnswer.answer)
         )
@@ -108,15 +120,59 @@ async def analyse_pending(limit: int = BATCH) -> int:
     # Newly analysed answers get codes from their survey's codebook, if it has one.
     for survey_id in sorted({row["survey"] for row in rows}):
         await coding.code_new_answers(survey_id, list(new_ids.values()))
-    return len(rows)
 
 
-async def analyse_all_pending() -> int:
-    """Passes until the queue is empty (the demo, the CLI, tests); answers taken."""
+async def analyse_pending(limit: int = BATCH, at: datetime | None = None) -> int:
+    """One pass: analyse up to `limit` queued answers that no other worker holds
+    (at `at`, now unless given); how many were taken."""
+    pending_ids = await text_queue.take(limit, at)
+    if not pending_ids:
+        return 0
+    try:
+        await _analyse(await _claimed(pending_ids))
+    except asyncio.CancelledError:
+        # The app is stopping: the next process takes them now, not in LEASE.
+        await text_queue.release(pending_ids, untried=True)
+        raise
+    except Exception:
+        # The database failed us (the answers' own failures were handled): they
+        # go back to the queue rather than wait for their lease to run out.
+        await text_queue.release(pending_ids)
+        raise
+    return len(pending_ids)
+
+
+async def _analyse(rows: Sequence[dict[str, Any]]) -> None:
+    """Analyse and store claimed answers; if the batch fails, one at a time, so
+    that an answer that cannot be analysed holds up no other."""
+    if not rows:
+        return
+    try:
+        await _store(rows)
+    except Exception:
+        log.exception("text job: a batch of %d answers failed; trying one at a time", len(rows))
+    else:
+        return
+    for row in rows:
+        try:
+            await _store([row])
+        except Exception:
+            # Its id only: an answer's text never goes to the log.
+            log.exception("text job: pending answer %s could not be analysed", row["pending"])
+            await text_queue.release([row["pending"]])
+
+
+async def analyse_all_pending(poll_s: float = 0.05) -> int:
+    """Passes until the queue is empty (the demo, the CLI, tests), waiting for the
+    answers another worker holds; answers taken here."""
     total = 0
-    while taken := await analyse_pending():
-        total += taken
-    return total
+    while True:
+        if taken := await analyse_pending():
+            total += taken
+        elif await text_queue.held_elsewhere():
+            await asyncio.sleep(poll_s)
+        else:
+            return total
 
 
 def text_worker() -> BackgroundLoop:

@@ -93,6 +93,11 @@ class Settings:
     # CONSULT_JOB_WORKER: run queued background jobs (large exports) in each app
     # process; off leaves them queued for another process to take.
     job_worker: bool = field(default_factory=lambda: _bool("CONSULT_JOB_WORKER", True))
+    # CONSULT_JOB_ATTEMPTS: how often a background job is tried (a crash or an error
+    # each counts once) before it is marked failed with its error (consult.jobs).
+    job_attempts: int = field(
+        default_factory=lambda: max(1, int(os.environ.get("CONSULT_JOB_ATTEMPTS", "3")))
+    )
     # CONSULT_JOB_DIR: where finished exports wait to be downloaded (shared by every
     # app process of one site; files are deleted when their job expires).
     job_dir: Path = field(

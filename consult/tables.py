@@ -329,8 +329,8 @@ class JobStatus(enum.StrEnum):
 
 
 class Job(Table):
-    """Work too long for a request (a large export), run in the background with its
-    progress visible; any app process may take a queued job."""
+    """Work too long for a request (a large export, the daily purge), run in the
+    background with its progress visible; any app process may take a queued job."""
 
     kind = Varchar(length=32, index=True)
     # What the job works on, as plain values its runner reads ({"survey": 3, ...}).
@@ -346,3 +346,9 @@ class Job(Table):
     created_at = Timestamptz()
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+    # Until when the process running it holds it (renewed as it works): a job whose
+    # lease ran out lost its process and is taken again (consult.jobs).
+    lease_until = Timestamptz(null=True, default=None)
+    # Makes asking twice make one job ("purge:2026-12-04"): unique by an index in
+    # SQL (SQLite cannot add a UNIQUE column); NULL for jobs asked for each time.
+    idempotency_key = Varchar(length=64, null=True, default=None)

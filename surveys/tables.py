@@ -222,3 +222,7 @@ class PendingText(Table):
     stored, so that the job's work is the new answers, never all of them."""
 
     answer = ForeignKey(references=Answer, null=False, unique=True, on_delete=OnDelete.cascade)
+    # Held by a text worker until then (consult.jobs): taken again once it runs
+    # out, after a crash; tries so far, so that an answer that keeps failing stops.
+    lease_until = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0)
