@@ -7,10 +7,10 @@ import gettext
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from litestar import Request
-from litestar.datastructures import FormMultiDict
+from litestar.datastructures import Cookie, FormMultiDict
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
 from litestar.params import Parameter
@@ -61,18 +61,40 @@ def safe_path(target: str | None, default: str = "/") -> str:
     """`target` if it is a path on this site, else `default`: a link that sends a
     person somewhere afterwards (?next=) cannot then send them to another site.
 
-    "//host" and "/\\host" are other sites to a browser, which also drops tabs and
-    line breaks from an address (slash, tab, slash, host), so no control character
-    is let through.
+    "//host" is another site to a browser, which also reads "\\" as "/" and drops
+    tabs and line breaks from an address ("/\\host", slash, tab, slash, host), so no
+    backslash, space or control character is let through.
     """
     if (
         not target
         or not target.startswith("/")
-        or target.startswith(("//", "/\\"))
-        or any(ord(character) < 0x20 or ord(character) == 0x7F for character in target)
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(character) <= 0x20 or ord(character) == 0x7F for character in target)
     ):
         return default
-    return target
+    parts = urlsplit(target)
+    return default if parts.scheme or parts.netloc else target
+
+
+# A reader's choices (language, easy read) are kept for a year: a resident who chose
+# Somali once should not have to find the switcher again on their next visit.
+PREFERENCE_SECONDS = 365 * 24 * 60 * 60
+
+
+def preference_cookie(key: str, value: str, *, httponly: bool = True) -> Cookie:
+    """A reader's choice for the whole site (SameSite=Lax, Secure over https); an
+    empty value removes it."""
+    return Cookie(
+        key=key,
+        value=value,
+        path="/",
+        httponly=httponly,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+        max_age=PREFERENCE_SECONDS if value else 0,
+        expires=None if value else 0,
+    )
 
 
 def return_path(request: Request[Any, Any, Any]) -> str:

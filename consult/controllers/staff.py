@@ -27,14 +27,12 @@ from consult.sessions import fresh_csrf_cookie
 from consult.settings import get_settings
 from consult.tables import ConsultationStatus, Role
 from consult.text_input import is_ascii_number
-from consult.web import client_address, form_text
+from consult.web import client_address, form_text, safe_path
 
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site, so the sign-in page cannot redirect anywhere else."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return "/staff"
+    return safe_path(target, "/staff")
 
 
 WRONG_PASSWORD = N_("Enter a correct username and password.")

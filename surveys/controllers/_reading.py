@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from consult import i18n
 from consult.settings import get_settings
 from consult.tables import Consultation
-from consult.web import locale_of
+from consult.web import locale_of, preference_cookie
 from surveys.flow import SurveySpec
 from surveys.question_types import OptionSpec, QuestionSpec, StatementSpec
 from surveys.translations import (
@@ -40,26 +40,6 @@ EASY_PATH = "/easy-read"
 
 def wants_easy(request: Request[Any, Any, Any]) -> bool:
     return request.cookies.get(EASY_COOKIE) == "1"
-
-
-# As long as the language switcher keeps its choice (consult/controllers/language):
-# a reader who needs easy read, or chose a language, should not have to ask again.
-PREFERENCE_SECONDS = 365 * 24 * 60 * 60
-
-
-def preference_cookie(key: str, value: str, *, httponly: bool = True) -> Cookie:
-    """A reader's choice (language, easy read) for the whole site; an empty value
-    removes it."""
-    return Cookie(
-        key=key,
-        value=value,
-        path="/",
-        httponly=httponly,
-        samesite="lax",
-        secure=get_settings().secure_cookies,
-        max_age=PREFERENCE_SECONDS if value else 0,
-        expires=None if value else 0,
-    )
 
 
 def language_cookie(locale: str) -> Cookie | None:

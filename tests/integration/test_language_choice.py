@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from consult.controllers.language import COOKIE_SECONDS
 from consult.i18n import available_locales
+from consult.web import PREFERENCE_SECONDS
 from tests.fixtures import signed_in_as
 
 SWITCHER = re.compile(r'<details class="language-switcher">.*?</details>', re.S)
@@ -80,7 +80,7 @@ def test_following_a_link_sets_the_cookie_and_returns_to_the_page_in_that_langua
     assert chosen.headers["location"] == landing
     cookie = chosen.headers["set-cookie"]
     assert cookie.startswith("lang=is;")
-    assert f"Max-Age={COOKIE_SECONDS}" in cookie
+    assert f"Max-Age={PREFERENCE_SECONDS}" in cookie
     assert "Path=/" in cookie
     assert "SameSite=lax" in cookie.replace("Lax", "lax")
     assert "HttpOnly" not in cookie

@@ -10,17 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
-from litestar.datastructures import Cookie
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from consult import i18n
-from consult.settings import get_settings
-from consult.web import LANGUAGE_PATH, safe_path
-
-# Kept for a year: a resident who chose Somali once should not have to find the
-# switcher again on their next visit.
-COOKIE_SECONDS = 365 * 24 * 60 * 60
+from consult.web import LANGUAGE_PATH, preference_cookie, safe_path
 
 
 class LanguageController(Controller):
@@ -36,16 +30,8 @@ class LanguageController(Controller):
         """Keep the choice in a cookie and go back to the page it was made on."""
         if locale not in i18n.available_locales():
             raise NotFoundException()
-        cookie = Cookie(
-            key=i18n.LANG_COOKIE,
-            value=locale,
-            max_age=COOKIE_SECONDS,
-            path="/",
-            samesite="lax",
-            # Not HttpOnly: nothing secret in it, and nothing reads it but the server.
-            httponly=False,
-            secure=get_settings().secure_cookies,
-        )
+        # Not HttpOnly: nothing secret in it, and nothing reads it but the server.
+        cookie = preference_cookie(i18n.LANG_COOKIE, locale, httponly=False)
         return Redirect(
             safe_path(request.query_params.get("next")), status_code=303, cookies=[cookie]
         )
@@ -53,4 +39,4 @@ class LanguageController(Controller):
 
 LANGUAGE_CONTROLLERS: tuple[type, ...] = (LanguageController,)
 
-__all__ = ["COOKIE_SECONDS", "LANGUAGE_CONTROLLERS"]
+__all__ = ["LANGUAGE_CONTROLLERS"]

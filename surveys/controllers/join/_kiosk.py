@@ -25,8 +25,9 @@ from consult.services import hosted_sessions
 from consult.services.hosted_sessions import HostedSessionView
 from consult.services.staff import StaffMember
 from consult.tables import SessionMode
+from consult.web import preference_cookie
 from surveys import kiosk
-from surveys.controllers._reading import EASY_COOKIE, language_cookie, preference_cookie
+from surveys.controllers._reading import EASY_COOKIE, language_cookie
 from surveys.controllers._respondent import (
     KioskState,
     clear_respondent,
