@@ -19,6 +19,8 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
+from consult.i18n import N_
+
 
 class OrganisationKind(enum.StrEnum):
     youth = "youth"
@@ -102,6 +104,11 @@ class ConsultationStatus(enum.StrEnum):
     open = "open"
     closed = "closed"
     archived = "archived"
+
+
+# The words staff read on a consultation's status tag (templates show
+# `_(consultation.status)`): marked here so that every catalogue has them.
+CONSULTATION_STATUS_WORDS = (N_("draft"), N_("open"), N_("closed"), N_("archived"))
 
 
 class Sensitivity(enum.StrEnum):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from piccolo.columns.combination import Combinable
 from piccolo.engine import engine_finder
@@ -33,15 +33,13 @@ from consult.database import write_transaction
 from consult.services import audit
 from consult.services.consultations import forget_cached
 from consult.settings import get_settings
-from consult.tables import AuditEvent, Consultation
+from consult.tables import Consultation
 from surveys import drafts, tally
 from surveys.tables import Response, ResumeDraft, Survey
 
 # Responses deleted per transaction: a purge of 100,000 holds the write lock for
 # a moment at a time, so residents' submissions go on between batches.
 BATCH = 500
-# The app's own purge runs at most once in this long, whichever process takes it.
-DAILY = timedelta(days=1)
 # The audit action of a purge as a whole; each consultation purged has its own row.
 PURGE_ACTION = "purge"
 CONSULTATION_ACTION = "purge_responses"
@@ -177,12 +175,9 @@ async def _forget_theme_texts(survey_ids: Sequence[int]) -> None:
     await Theme.update({Theme.examples: []}).where(Theme.survey.is_in(list(survey_ids)))
 
 
-async def purge(
-    actor_id: int | None = None, on: date | None = None, claim: int | None = None
-) -> PurgeReport:
+async def purge(actor_id: int | None = None, on: date | None = None) -> PurgeReport:
     """Delete every response past its consultation's retention date, with all that
-    was drawn from it, and expired drafts; audited (as `claim`'s row, when the
-    daily loop made one first).
+    was drawn from it, and expired drafts; audited.
 
     What remains of a purged consultation: itself, its surveys and questions, the
     accepted themes (labels, keywords), the findings and the audit trail; no
@@ -198,12 +193,7 @@ async def purge(
             )
     report = PurgeReport(tuple(purged), await drafts.purge_expired())
     async with write_transaction():
-        if claim is None:
-            await audit.add(actor_id, PURGE_ACTION, "retention", 0, report.summary())
-        else:
-            await AuditEvent.update({AuditEvent.detail: report.summary()[:200]}).where(
-                AuditEvent.id == claim
-            )
+        await audit.add(actor_id, PURGE_ACTION, "retention", 0, report.summary())
     return report
 
 
@@ -219,38 +209,12 @@ async def due(on: date | None = None, now: datetime | None = None) -> bool:
     return past or await ResumeDraft.exists().where(ResumeDraft.expires_at <= now)
 
 
-async def claim_daily(now: datetime | None = None) -> int | None:
-    """Take today's purge for this process: the audit row it will fill in, or None
-    when a purge ran (or another process took it) within the last day.
-
-    The check and the row are one transaction: IMMEDIATE on SQLite, and on
-    PostgreSQL behind a transaction-scoped advisory lock, so of several app
-    processes starting together exactly one purges.
-    """
-    now = now or datetime.now(UTC)
-    async with write_transaction():
-        if isinstance(engine_finder(), PostgresEngine):
-            await AuditEvent.raw("SELECT pg_advisory_xact_lock({})", _ADVISORY_KEY)
-        recent = await AuditEvent.exists().where(
-            (AuditEvent.action == PURGE_ACTION) & (AuditEvent.at > now - DAILY)
-        )
-        if recent:
-            return None
-        return await audit.add(None, PURGE_ACTION, "retention", 0, "daily purge started")
-
-
-# The advisory lock's key: any fixed number the app uses for nothing else.
-_ADVISORY_KEY = 7_302_811
-
-
 __all__ = [
     "BATCH",
     "CONSULTATION_ACTION",
-    "DAILY",
     "PURGE_ACTION",
     "PurgeReport",
     "Purged",
-    "claim_daily",
     "delete_responses",
     "due",
     "parse_retention",

@@ -381,8 +381,9 @@ def test_a_job_left_running_by_a_crashed_worker_runs_again(client, run, survey, 
     claim = run(export_jobs.claim_next)  # a worker takes it, then its process dies
     assert claim.id == job_id
     assert run(export_jobs.requeue_stale) == 0  # not yet: it may still be working
-    long_ago = datetime.now(UTC) - export_jobs.STALE_AFTER - timedelta(minutes=1)
-    run(Job.update({Job.started_at: long_ago}).where(Job.id == job_id).run)
+    # No sign of life since: its lease ran out a minute ago.
+    run_out = datetime.now(UTC) - timedelta(minutes=1)
+    run(Job.update({Job.lease_until: run_out}).where(Job.id == job_id).run)
     assert run(export_jobs.requeue_stale) == 1
     assert job_row(run, job_id)["status"] == "queued"
     assert run_jobs(run) == 1
@@ -393,12 +394,13 @@ def test_a_job_left_running_by_a_crashed_worker_runs_again(client, run, survey, 
 
 def test_the_old_worker_of_a_requeued_job_stops_without_touching_it(client, run, survey, staff):
     from analysis import export_jobs
+    from consult import jobs
 
     as_user(client, "jo.planner")
     job_id = queue(client, survey)
     claim = run(export_jobs.claim_next)
     # It seemed dead and was queued again; another worker now holds it.
-    stale = datetime.now(UTC) + export_jobs.STALE_AFTER + timedelta(minutes=1)
+    stale = datetime.now(UTC) + jobs.LEASE + timedelta(minutes=1)
     assert run(export_jobs.requeue_stale, stale) == 1
     second = run(export_jobs.claim_next)
     assert second.attempt == 2
@@ -418,13 +420,15 @@ def test_the_old_worker_of_a_requeued_job_stops_without_touching_it(client, run,
 
 def test_a_job_that_keeps_stopping_fails_after_three_attempts(client, run, survey, staff):
     from analysis import export_jobs
+    from consult import jobs
+    from consult.settings import get_settings
 
     as_user(client, "jo.planner")
     job_id = queue(client, survey)
     later = datetime.now(UTC)
-    for _ in range(export_jobs.MAX_ATTEMPTS):
+    for _ in range(get_settings().job_attempts):
         assert run(export_jobs.claim_next).id == job_id
-        later += export_jobs.STALE_AFTER + timedelta(minutes=1)
+        later += jobs.LEASE + timedelta(minutes=1)
         run(export_jobs.requeue_stale, later)
     row = job_row(run, job_id)
     assert (row["status"], row["attempts"]) == ("failed", 3)
@@ -435,6 +439,7 @@ def test_a_job_that_keeps_stopping_fails_after_three_attempts(client, run, surve
 
 def test_a_failing_export_says_so_and_offers_to_try_again(client, run, survey, staff, caplog):
     from analysis import export_jobs
+    from consult.settings import get_settings
 
     as_user(client, "jo.planner")
     job_id = queue(client, survey, "csv")
@@ -444,7 +449,11 @@ def test_a_failing_export_says_so_and_offers_to_try_again(client, run, survey, s
         path.write_text("half")
         raise RuntimeError(secret)
 
-    assert run(export_jobs.run_next, failing)
+    # An error is tried again, like a crash, until the last attempt.
+    for attempt in range(1, get_settings().job_attempts + 1):
+        assert run(export_jobs.run_next, failing)
+        row = job_row(run, job_id)
+        assert row["attempts"] == attempt
     row = job_row(run, job_id)
     assert row["status"] == "failed"
     assert row["error"] == export_jobs.ERROR_FAILED
