@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/test
 export PICCOLO_CONF := consult.piccolo_conf
 
-.PHONY: install lock run migrate demo test test-sqlite test-postgres browser-deps bench lint format messages translations clean
+.PHONY: install lock run migrate demo test test-sqlite test-postgres browser-deps bench bench-load lint format messages translations clean
 
 # Every package, down to the last dependency, comes from requirements.lock, each
 # with its hashes: an unchanged commit installs the same code on every machine.
@@ -48,7 +48,7 @@ translations: $(PO_FILES:.po=.mo)
 messages: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location --sort-output \
 		--project=consult -o consult/locale/messages.pot .
-	$(BIN)/pybabel update -i consult/locale/messages.pot -d consult/locale -D messages --no-fuzzy-matching
+	$(BIN)/pybabel update -i consult/locale/messages.pot -d consult/locale -D messages --no-fuzzy-matching --ignore-obsolete
 
 ## migrate: apply the committed migrations (SQLite at var/consult.sqlite3 unless DATABASE_URL)
 migrate: install
@@ -87,9 +87,16 @@ test-sqlite: install
 test-postgres: install
 	CONSULT_TEST_ENGINE=postgres $(BIN)/pytest $(PYTEST_ARGS)
 
-## bench: throughput and latency against baselines measured in the same run
+## bench: throughput and latency against baselines measured in the same run, at
+## 10,000 and 100,000 stored responses, on SQLite and (when a server answers at
+## BENCH_POSTGRES_URL, by default the local one) on PostgreSQL with two workers
 bench: install
 	$(BIN)/python -m bench
+
+## bench-load: 1,000 residents answering at once for a few minutes (loopback only),
+## against one process on SQLite and two workers on PostgreSQL
+bench-load: install
+	$(BIN)/python -m bench.load_test
 
 ## lint: ruff checks and formatting
 lint: install
