@@ -13,7 +13,12 @@ import pytest
 
 from consult.i18n import language_name
 from tests.fixtures import page_text, post_form, send_survey, signed_in_as
-from tests.integration.translation_pages import choose_languages, coverage_row, page_of
+from tests.integration.translation_pages import (
+    choose_languages,
+    coverage_row,
+    page_of,
+    translated_survey,
+)
 
 PLANNER = "lars.languages"
 PREFIX = "languages"
@@ -32,10 +37,7 @@ def planner(client, make_staff):
 @pytest.fixture
 def consultation(planner, make_survey):
     """A consultation of its own, translated into Icelandic and Arabic."""
-    survey = make_survey(f"{PREFIX}-{next(SLUGS)}")
-    sent = choose_languages(planner, survey.consultation_id, ["is", "ar"])
-    assert sent.status_code == 303, page_text(sent.text)[:500]
-    return survey
+    return translated_survey(planner, make_survey, f"{PREFIX}-{next(SLUGS)}")
 
 
 def test_a_new_consultation_is_written_in_the_main_language_chosen(planner, run):

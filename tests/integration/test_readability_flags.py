@@ -10,11 +10,11 @@ import pytest
 
 from tests.fixtures import page_text, signed_in_as
 from tests.integration.translation_pages import (
-    choose_languages,
     editor_of,
     page_of,
     question_field,
     save,
+    translated_survey,
 )
 
 PLANNER = "rut.readability"
@@ -42,9 +42,7 @@ def planner(client, make_staff):
 
 @pytest.fixture
 def survey(planner, make_survey):
-    made = make_survey(f"readability-{next(SLUGS)}")
-    assert choose_languages(planner, made.consultation_id, ["is", "sv"]).status_code == 303
-    return made
+    return translated_survey(planner, make_survey, f"readability-{next(SLUGS)}", ("is", "sv"))
 
 
 def _question_card(page: str, question_id: int) -> str:

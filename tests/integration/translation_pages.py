@@ -32,6 +32,15 @@ def choose_languages(client, consultation_id: int, others, reporting="", main="e
     )
 
 
+def translated_survey(client, make_survey, slug: str, others=("is", "ar")):
+    """A survey of a consultation of its own (make_survey), translated into `others`
+    through the consultation page's Languages form."""
+    survey = make_survey(slug)
+    sent = choose_languages(client, survey.consultation_id, list(others))
+    assert sent.status_code == 303, page_text(sent.text)[:500]
+    return survey
+
+
 def save(client, consultation_id: int, locale: str, texts: dict[str, str], page: str = ""):
     """POST the editor's form with `texts` (field -> text), as its Save button does."""
     url = editor_of(consultation_id, locale)
