@@ -131,7 +131,7 @@ def test_the_code_the_demo_prints_joins_its_session(loaded, client):
     assert re.fullmatch(r"/c/reykjavik-needs-assessment/surveys/\d+", joined.headers["location"])
 
 
-def test_the_demo_is_translated_into_every_shipped_language(loaded):
+def test_the_demo_is_translated_into_every_shipped_language(loaded, run):
     """Every text a resident reads has a translation in each of the ten other
     languages, and an easy-read introduction, consent and help in all eleven."""
     from consult.i18n import available_locales
@@ -139,9 +139,10 @@ def test_the_demo_is_translated_into_every_shipped_language(loaded):
     from surveys import translations
     from surveys.services import load_spec
 
-    consultation = run_in_fresh_loop(lambda: Consultation.objects().first().run())
+    # On the app's own loop (`run`): its connection pool belongs to that loop.
+    consultation = run(lambda: Consultation.objects().first().run())
     survey_id = _query("SELECT id FROM survey")[0]["id"]
-    spec = run_in_fresh_loop(lambda: load_spec(survey_id))
+    spec = run(load_spec, survey_id)
     texts = translations.source_texts(consultation, [spec])
     easy_slots = {text.field for text in translations.easy_read_texts(texts)}
     assert len(easy_slots) >= 9  # intro, consent and seven help texts
@@ -149,9 +150,7 @@ def test_the_demo_is_translated_into_every_shipped_language(loaded):
     others = set(consultation.languages.split(","))
     assert others == set(available_locales()) - {consultation.default_locale}
     for locale in available_locales():
-        stored = run_in_fresh_loop(
-            lambda locale=locale: translations.texts_of(consultation.id, locale)
-        )
+        stored = run(translations.texts_of, consultation.id, locale)
         assert easy_slots <= set(stored), f"easy read missing in {locale}"
         if locale != consultation.default_locale:
             assert translations.missing(texts, stored) == [], f"untranslated in {locale}"
