@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from consult.i18n import format_number
+from surveys.question_types import LONG_TEXT_MAX
 from tests.browser.axe import assert_accessible
 from tests.browser.journey import (
     ANSWERS,
@@ -37,7 +39,14 @@ from tests.browser.journey import (
 
 pytestmark = pytest.mark.browser
 
-TOO_LONG = "a" * 5001
+TOO_LONG = "a" * (LONG_TEXT_MAX + 1)
+
+
+def _english_number(value: int) -> str:
+    """A number as the English pages write it into a sentence (5,000)."""
+    return format_number(value, "en")
+
+
 LONG_TEXT_QUESTION = STEP["anything_else"].question
 
 
@@ -129,7 +138,7 @@ MISTAKES = {
     ),
     "anything_else": Mistake(
         make=lambda page: _main(page).get_by_label(LONG_TEXT_QUESTION).fill(TOO_LONG),
-        message="Your answer must be 5000 characters or fewer.",
+        message=f"Your answer must be {_english_number(LONG_TEXT_MAX)} characters or fewer.",
         field=lambda page: _main(page).get_by_label(LONG_TEXT_QUESTION),
         kept=lambda page: expect(_main(page).get_by_label(LONG_TEXT_QUESTION)).to_have_value(
             TOO_LONG
@@ -227,13 +236,15 @@ def test_the_character_count_says_how_many_are_left_or_too_many(phone: Page):
     expect(heading(phone)).to_contain_text(LONG_TEXT_QUESTION)
     box = phone.get_by_label(LONG_TEXT_QUESTION)
     message = _main(phone).locator(".character-count-message")
-    expect(message).to_have_text("You can enter up to 5000 characters")
+    expect(message).to_have_text(f"You can enter up to {_english_number(LONG_TEXT_MAX)} characters")
     described_by = (box.get_attribute("aria-describedby") or "").split()
     assert message.get_attribute("id") in described_by, "the count is not tied to the box"
 
     box.press_sequentially("Hello")
-    expect(message).to_have_text("Characters remaining: 4995")
-    expect(box).to_have_accessible_description(re.compile("Characters remaining: 4995"))
+    expect(message).to_have_text(f"Characters remaining: {_english_number(LONG_TEXT_MAX - 5)}")
+    expect(box).to_have_accessible_description(
+        re.compile(f"Characters remaining: {_english_number(LONG_TEXT_MAX - 5)}")
+    )
 
     box.fill(TOO_LONG)
     expect(message).to_have_text("Too many characters: 1")

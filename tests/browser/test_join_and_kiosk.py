@@ -15,15 +15,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from consult.demo import DEMO_SESSIONS
+from consult.tables import SessionMode
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import DemoSite, _context, _database_url
 from tests.browser.journey import (
-    AGREE,
-    ANSWERS,
-    CHECK_HEADING,
-    SEND,
     SURVEY_TITLE,
-    THANKS_HEADING,
     answer,
     expect_answered,
     expect_question,
@@ -32,6 +29,7 @@ from tests.browser.journey import (
     walk,
 )
 from tests.browser.live_server import consult_command, serving
+from tests.browser.words import words_in
 from tests.fixtures import PASSWORD, run_in_fresh_loop
 
 pytestmark = pytest.mark.browser
@@ -40,6 +38,17 @@ IDLE_SECONDS = 5
 WARNING_SECONDS = 4
 THANKS_SECONDS = 3
 FACILITATOR = "mosque.host"
+
+
+def _language_of(mode: SessionMode) -> str:
+    """The language the demo's session of this kind is held in (consult/demo.py)."""
+    return next(session[3] for session in DEMO_SESSIONS if session[2] is mode)
+
+
+# Joining a session opens the survey in the session's language; the kiosk shows
+# it in its session's language to each new person (the mosque's: Arabic).
+JOINED = words_in(_language_of(SessionMode.own_phones))
+KIOSK = words_in(_language_of(SessionMode.kiosk))
 
 
 def _demo_sessions() -> dict[str, tuple[int, str]]:
@@ -157,13 +166,14 @@ def _start_kiosk(page: Page) -> str:
     page.get_by_role("button", name="Sign in").click()
     expect(heading(page)).to_have_text("Start kiosk mode")
     page.get_by_role("button", name="Start kiosk mode").click()
-    expect(heading(page)).to_have_text(SURVEY_TITLE)
+    expect(heading(page)).to_have_text(KIOSK.survey_title)
+    expect(page.locator("html")).to_have_attribute("lang", KIOSK.locale)
     return re.sub(r"^https?://[^/]+", "", page.url)
 
 
 def _kiosk_first_question(page: Page) -> None:
-    page.get_by_role("button", name=AGREE).click()
-    expect_question(page, ANSWERS[0])
+    page.get_by_role("button", name=KIOSK.agree).click()
+    expect_question(page, KIOSK.steps[0])
 
 
 # -- joining -----------------------------------------------------------------------
@@ -194,7 +204,9 @@ def test_joining_by_keyboard_alone(new_context_for_keyboard):
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Join")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(heading(page)).to_have_text(SURVEY_TITLE)
+    # The session's code opens the survey in the session's language.
+    expect(heading(page)).to_have_text(JOINED.survey_title)
+    expect(page.locator("html")).to_have_attribute("lang", JOINED.locale)
 
 
 @pytest.fixture
@@ -211,9 +223,14 @@ def new_context_for_keyboard(browser: Browser, site: DemoSite) -> Iterator[Page]
     context.close()
 
 
-def test_joining_without_javascript_by_the_qr_link_and_the_form(phone_without_javascript: Page):
+def test_joining_without_javascript_by_the_qr_link_and_the_form(
+    phone_without_javascript: Page, site: DemoSite
+):
     page = phone_without_javascript
     _, code = _demo_sessions()["own_phones"]
+    # Someone who chose English keeps it: the session's language is only where
+    # nobody chose one.
+    page.context.add_cookies([{"name": "lang", "value": "en", "url": site.base_url}])
     page.goto(f"/j/{code}")
     expect(heading(page)).to_have_text(SURVEY_TITLE)
     page.goto("/join")
@@ -231,27 +248,30 @@ def test_kiosk_answer_send_and_the_next_person_finds_nothing(tablet: Page):
     session_id, _ = _demo_sessions()["kiosk"]
     # Signed out: nobody at the tablet reaches the staff pages.
     tablet.goto("/staff")
-    expect(heading(tablet)).to_have_text("Sign in")
+    expect(heading(tablet)).to_have_text(KIOSK.say("Sign in"))
     tablet.go_back()
-    expect(heading(tablet)).to_have_text(SURVEY_TITLE)
+    expect(heading(tablet)).to_have_text(KIOSK.survey_title)
     _kiosk_first_question(tablet)
     assert tablet.locator("main form[autocomplete=off]").count() >= 1
     assert_accessible(tablet, "a kiosk question page")
-    walk(tablet)
-    expect(heading(tablet)).to_have_text(CHECK_HEADING)
-    press(tablet, SEND)
-    expect(heading(tablet)).to_have_text(THANKS_HEADING)
-    expect(tablet.get_by_text(re.compile("the next person can start in"))).to_be_visible()
+    walk(tablet, words=KIOSK)
+    expect(heading(tablet)).to_have_text(KIOSK.check_heading)
+    press(tablet, KIOSK.send)
+    expect(heading(tablet)).to_have_text(KIOSK.thanks_heading)
+    countdown = KIOSK.pattern("Thank you – the next person can start in %(seconds)s seconds.")
+    expect(tablet.get_by_text(countdown)).to_be_visible()
     assert_accessible(tablet, "the kiosk thank-you page")
     assert _latest_response() == {"channel": "kiosk", "hosted_session": session_id}
     assert _drafts() == 0
-    # By itself, a few seconds later, the start for the next person.
-    expect(heading(tablet)).to_have_text(SURVEY_TITLE, timeout=(THANKS_SECONDS + 5) * 1000)
+    # By itself, a few seconds later, the start for the next person, in the
+    # session's language.
+    expect(heading(tablet)).to_have_text(KIOSK.survey_title, timeout=(THANKS_SECONDS + 5) * 1000)
+    expect(tablet.locator("html")).to_have_attribute("lang", KIOSK.locale)
     tablet.go_back()
     tablet.wait_for_load_state()
     main = tablet.locator("main")
-    expect(main.get_by_text(THANKS_HEADING)).to_have_count(0)
-    expect(main.get_by_text(ANSWERS[0].choose[0], exact=True)).to_have_count(0)
+    expect(main.get_by_text(KIOSK.thanks_heading)).to_have_count(0)
+    expect(main.get_by_text(KIOSK.steps[0].choose[0], exact=True)).to_have_count(0)
     expect(tablet.locator("input:checked")).to_have_count(0)
     # The next person starts with empty fields.
     tablet.goto(start)
@@ -259,27 +279,34 @@ def test_kiosk_answer_send_and_the_next_person_finds_nothing(tablet: Page):
     expect(tablet.locator("input:checked")).to_have_count(0)
 
 
+def _answer_the_first_two(tablet: Page) -> None:
+    first, second = KIOSK.steps[:2]
+    _kiosk_first_question(tablet)
+    answer(tablet, first, KIOSK)
+    press(tablet, KIOSK.continue_)
+    expect_question(tablet, second)
+    answer(tablet, second, KIOSK)
+
+
 def test_the_idle_warning_more_time_and_clearing_on_expiry(tablet: Page):
     _start_kiosk(tablet)
-    _kiosk_first_question(tablet)
-    answer(tablet, ANSWERS[0])
-    press(tablet, "Continue")
-    expect_question(tablet, ANSWERS[1])
-    answer(tablet, ANSWERS[1])
+    _answer_the_first_two(tablet)
     assert _drafts() == 1
-    warning = tablet.get_by_role("alertdialog", name="Are you still there?")
+    warning = tablet.get_by_role("alertdialog", name=KIOSK.say("Are you still there?"))
     expect(warning).to_be_visible(timeout=(IDLE_SECONDS + 3) * 1000)
-    expect(warning).to_contain_text("Your answers will be cleared in")
-    more_time = warning.get_by_role("button", name="I need more time")
+    expect(warning).to_contain_text(
+        KIOSK.pattern("Your answers will be cleared in %(seconds)s seconds.")
+    )
+    more_time = warning.get_by_role("button", name=KIOSK.say("I need more time"))
     expect(more_time).to_be_focused()
     assert_accessible(tablet, "the kiosk idle warning")
     more_time.click()
     expect(warning).to_be_hidden()
     # The answer on the page is still there.
-    expect_answered(tablet, ANSWERS[1])
+    expect_answered(tablet, KIOSK.steps[1], KIOSK)
     # Nobody answers this time: cleared, and back at the start.
     expect(warning).to_be_visible(timeout=(IDLE_SECONDS + 3) * 1000)
-    expect(heading(tablet)).to_have_text(SURVEY_TITLE, timeout=(WARNING_SECONDS + 5) * 1000)
+    expect(heading(tablet)).to_have_text(KIOSK.survey_title, timeout=(WARNING_SECONDS + 5) * 1000)
     assert _drafts() == 0
     tablet.go_back()
     tablet.wait_for_load_state()
@@ -288,23 +315,21 @@ def test_the_idle_warning_more_time_and_clearing_on_expiry(tablet: Page):
 
 def test_finish_and_clear_and_leaving_kiosk_mode(tablet: Page):
     _start_kiosk(tablet)
-    _kiosk_first_question(tablet)
-    answer(tablet, ANSWERS[0])
-    press(tablet, "Continue")
-    expect_question(tablet, ANSWERS[1])
+    _answer_the_first_two(tablet)
     assert _drafts() == 1
-    tablet.get_by_role("button", name="Finish and clear").click()
-    expect(heading(tablet)).to_have_text(SURVEY_TITLE)
+    tablet.get_by_role("button", name=KIOSK.say("Finish and clear")).click()
+    expect(heading(tablet)).to_have_text(KIOSK.survey_title)
     assert _drafts() == 0
-    tablet.get_by_role("link", name="Leave kiosk mode").click()
-    expect(heading(tablet)).to_have_text("Leave kiosk mode")
+    leave = KIOSK.say("Leave kiosk mode")
+    tablet.get_by_role("link", name=leave).click()
+    expect(heading(tablet)).to_have_text(leave)
     assert_accessible(tablet, "the kiosk exit page")
-    tablet.get_by_label("Your password").fill("not it")
-    tablet.get_by_role("button", name="Leave kiosk mode").click()
+    tablet.get_by_label(KIOSK.say("Your password")).fill("not it")
+    tablet.get_by_role("button", name=leave).click()
     expect(tablet.locator(".error-summary")).to_be_visible()
     assert_accessible(tablet, "the kiosk exit page with a wrong password")
-    tablet.get_by_label("Your password").fill(PASSWORD)
-    tablet.get_by_role("button", name="Leave kiosk mode").click()
+    tablet.get_by_label(KIOSK.say("Your password")).fill(PASSWORD)
+    tablet.get_by_role("button", name=leave).click()
     expect(tablet).to_have_url(re.compile(r"/staff$"))
 
 

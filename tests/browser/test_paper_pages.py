@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Page, expect
 
+from consult.demo import DEFINITION
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import NewContext
 from tests.browser.staff import DESKTOP, create_staff, fill_sign_in
+from tests.browser.words import question_text, say
 from tests.fixtures import run_in_fresh_loop
 
 pytestmark = pytest.mark.browser
@@ -30,6 +32,7 @@ _ACTIVE = """() => {
 class PaperSession:
     id: int
     survey: object  # the SurveySpec in use
+    locale: str  # the session's language, which its paper survey is printed in
 
 
 async def _paper_session() -> PaperSession:
@@ -47,7 +50,7 @@ async def _paper_session() -> PaperSession:
         .first()
     )
     await create_user(FACILITATOR, PASSWORD, Role.facilitator, row["organisation"])
-    return PaperSession(row["id"], await load_spec(survey["id"]))
+    return PaperSession(row["id"], await load_spec(survey["id"]), row["locale"])
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +97,10 @@ def test_the_paper_survey_passes_axe_and_prints_without_navigation(
 ):
     page = _signed_in(new_context)
     page.goto(f"/staff/sessions/{session.id}/paper-survey")
-    first = session.survey.questions[0]
-    expect(page.get_by_role("heading", name=f"1. {first.text}")).to_be_visible()
-    expect(page.get_by_text("For office use")).to_be_visible()
+    # Printed in the session's language, questions and interface words alike.
+    first = f"1. {question_text(session.locale, DEFINITION.questions[0].key)}"
+    expect(page.get_by_role("heading", name=first)).to_be_visible()
+    expect(page.get_by_text(say(session.locale, "For office use"))).to_be_visible()
     assert_accessible(page, "the paper survey")
 
     page.emulate_media(media="print")
@@ -104,7 +108,7 @@ def test_the_paper_survey_passes_axe_and_prints_without_navigation(
         expect(page.locator(hidden).first).to_be_hidden()
     for button in page.locator("button, .button").all():
         expect(button).to_be_hidden()
-    expect(page.get_by_role("heading", name=f"1. {first.text}")).to_be_visible()
+    expect(page.get_by_role("heading", name=first)).to_be_visible()
     kept = page.locator(".paper-question").first.evaluate(
         "(node) => getComputedStyle(node).breakInside"
     )

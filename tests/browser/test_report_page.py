@@ -9,10 +9,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from consult.demo_languages import REPORTING_LOCALE
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import NewContext
 from tests.browser.journey import CONSULTATION_TITLE
 from tests.browser.staff import DESKTOP, create_staff, fill_sign_in
+from tests.browser.words import words_in
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +33,10 @@ def _open_report(page: Page) -> None:
     fill_sign_in(page, PLANNER)
     page.get_by_role("link", name=CONSULTATION_TITLE).click()
     page.get_by_role("link", name="Printable summary").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(CONSULTATION_TITLE)
+    # The report is written for the council: its texts in the reporting language.
+    title = page.get_by_role("heading", level=1)
+    expect(title).to_have_text(words_in(REPORTING_LOCALE).consultation_title)
+    expect(title).to_have_attribute("lang", REPORTING_LOCALE)
 
 
 def test_the_report_passes_axe_and_prints_without_navigation(new_context: NewContext, staff):

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import NewContext
 from tests.browser.staff import DESKTOP, fill_sign_in
+from tests.browser.words import say
 from tests.fixtures import new_idempotency_key, run_in_fresh_loop
 
 pytestmark = pytest.mark.browser
@@ -28,6 +29,7 @@ class DemoSession:
     id: int
     code: str
     survey_id: int
+    locale: str  # the session's language, which its poster is in
 
 
 async def _demo_session() -> DemoSession:
@@ -41,7 +43,7 @@ async def _demo_session() -> DemoSession:
     session = await hosted_sessions.session_by_id(row["id"])
     assert session is not None
     assert session.survey_id is not None
-    return DemoSession(session.id, session.code, session.survey_id)
+    return DemoSession(session.id, session.code, session.survey_id, row["locale"])
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +112,9 @@ def test_the_poster_passes_axe_and_prints_without_navigation(
 ) -> None:
     page = _signed_in(new_context)
     page.goto(f"/staff/sessions/{session.id}/poster")
-    qr = page.get_by_role("img", name="QR code: opens")
+    # "QR code: opens <the address>", in the session's language.
+    label = say(session.locale, "QR code: opens %(url)s", url="").strip()
+    qr = page.get_by_role("img", name=label)
     expect(qr).to_be_visible()
     box = qr.bounding_box()
     assert box is not None
