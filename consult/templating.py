@@ -4,11 +4,12 @@ numbers and dates as the request's language does."""
 from __future__ import annotations
 
 import hashlib
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, pass_context, select_autoescape
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
@@ -21,8 +22,25 @@ TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "consult" / "static"
 
 
+# The request whose page is being rendered. A macro imported without context
+# (`{% from "components/forms.html" import error_summary %}`) sees only the
+# globals, not the page's `request`, and would otherwise speak English.
+_RENDERING: ContextVar[Any] = ContextVar("rendering_request", default=None)
+
+
+class _RequestTemplate(Template):
+    """A template that keeps the request it renders for where its imports find it."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        token = _RENDERING.set(kwargs.get("request", _RENDERING.get()))
+        try:
+            return super().render(*args, **kwargs)
+        finally:
+            _RENDERING.reset(token)
+
+
 def _locale(context: Context) -> str:
-    request = context.get("request")
+    request = context.get("request") or _RENDERING.get()
     return locale_of(request) if request is not None else i18n.SOURCE_LOCALE
 
 
@@ -120,6 +138,7 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.template_class = _RequestTemplate
     # newstyle gettext: variables are passed as keywords and always escaped. The
     # callables are set directly, not through install_gettext_callables(), which
     # would wrap them in Jinja's own newstyle wrappers: those format the message
