@@ -1,72 +1,118 @@
-"""The app with the Reykjavik demo loaded into a throw-away SQLite database."""
+"""The app with the Reykjavik demo loaded into a throw-away database: a SQLite file
+in the run's directory, or a PostgreSQL database of the run's own (bench.db)."""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.servers import REPO_ROOT, VENV_BIN, consult_command, inherited_environment, running
+from bench import db
+from bench.app_under_test import SPIKE_ENV
+from bench.servers import (
+    REPO_ROOT,
+    VENV_BIN,
+    app_command,
+    consult_command,
+    inherited_environment,
+    running,
+)
 
 DEMO_SLUG = "reykjavik-needs-assessment"  # consult.demo.DEMO_SLUG
+# The spike limit while submissions are measured (bench.app_under_test): far
+# above any benchmark's rate, so that no response is held for arriving in a crowd.
+BENCH_SPIKE_PER_MINUTE = 10**9
 
 
 @dataclass(frozen=True)
 class DemoSite:
     directory: Path
+    database_url: str = ""  # "" : the SQLite file in `directory`
 
     @property
     def database(self) -> Path:
+        """The SQLite file (SQLite sites only)."""
+        if not self.is_sqlite:
+            raise ValueError("a PostgreSQL site has no database file")
         return self.directory / "consult.sqlite3"
 
     @property
+    def is_sqlite(self) -> bool:
+        return not self.database_url
+
+    @property
+    def url(self) -> str:
+        return (
+            f"sqlite:///{self.directory / 'consult.sqlite3'}"
+            if self.is_sqlite
+            else (self.database_url)
+        )
+
+    @property
+    def engine(self) -> str:
+        return "sqlite" if self.is_sqlite else "postgres"
+
+    @property
     def env(self) -> dict[str, str]:
-        """What `consult` reads (consult/settings.py): an absolute sqlite:/// path."""
+        """What `consult` reads (consult/settings.py)."""
         return {
-            "DATABASE_URL": f"sqlite:///{self.database}",
+            "DATABASE_URL": self.url,
             "CONSULT_VAR_DIR": str(self.directory / "var"),
             "CONSULT_SECRET_KEY": "bench-secret-key-not-for-production",
             "CONSULT_WORKERS": "1",
-            "CONSULT_TEXT_WORKER": os.environ.get("BENCH_TEXT_WORKER", "1"),
-            # Thousands of responses a minute from one address: the abuse checks
-            # would refuse them (surveys/abuse); their cost is measured on its own.
-            "CONSULT_ABUSE_CHECKS": os.environ.get("BENCH_ABUSE_CHECKS", "0"),
+            # Off: each benchmark measures its own work, not the analysis of the
+            # texts an earlier one queued (bench.text_job measures that work).
+            "CONSULT_TEXT_WORKER": os.environ.get("BENCH_TEXT_WORKER", "0"),
+            # On, as shipped: the submitters behave as distinct residents
+            # (bench.submitters) and the benchmark reports any response held.
+            "CONSULT_ABUSE_CHECKS": os.environ.get("BENCH_ABUSE_CHECKS", "1"),
             "PICCOLO_CONF": "consult.piccolo_conf",
         }
 
-    def survey_path(self) -> str:
-        """The resident's form of the demo's (only) survey."""
-        with sqlite3.connect(self.database) as db:
-            row = db.execute(
-                "SELECT survey.id FROM survey JOIN consultation"
-                " ON survey.consultation = consultation.id"
-                " WHERE consultation.slug = ? ORDER BY survey.id LIMIT 1",
-                (DEMO_SLUG,),
-            ).fetchone()
-        if row is None:
+    def survey_id(self) -> int:
+        found = db.rows(
+            self.url,
+            "SELECT survey.id FROM survey JOIN consultation"
+            " ON survey.consultation = consultation.id"
+            " WHERE consultation.slug = ? ORDER BY survey.id LIMIT 1",
+            (DEMO_SLUG,),
+        )
+        if not found:
             raise RuntimeError("the demo consultation has no survey")
-        return f"/c/{DEMO_SLUG}/surveys/{row[0]}"
+        return int(found[0][0])
+
+    def survey_path(self) -> str:
+        """The resident's form of the demo's (first) survey."""
+        return f"/c/{DEMO_SLUG}/surveys/{self.survey_id()}"
 
     def stored_counts(self) -> tuple[int, int, int]:
         """(responses, answers, questions) now in the database."""
-        with sqlite3.connect(self.database) as db:
-            return (
-                db.execute("SELECT count(*) FROM response").fetchone()[0],
-                db.execute("SELECT count(*) FROM answer").fetchone()[0],
-                db.execute("SELECT count(*) FROM question").fetchone()[0],
-            )
+        ((responses, answers, questions),) = db.rows(
+            self.url,
+            "SELECT (SELECT count(*) FROM response), (SELECT count(*) FROM answer),"
+            " (SELECT count(*) FROM question)",
+        )
+        return int(responses), int(answers), int(questions)
 
     def serving(self, port: int, env: dict[str, str] | None = None) -> AbstractContextManager[None]:
+        """`consult serve`, one process, exactly as shipped."""
         log = self.directory / "consult-serve.log"
         return running(consult_command(port), env or self.env, port, "/healthz", log)
 
+    def taking_submissions(self, port: int, workers: int) -> AbstractContextManager[None]:
+        """The app with the spike limit lifted (bench.app_under_test), `workers`
+        processes (several on PostgreSQL only, as `consult serve` insists)."""
+        log = self.directory / f"consult-{workers}-workers.log"
+        env = {**self.env, "CONSULT_WORKERS": str(workers), SPIKE_ENV: str(BENCH_SPIKE_PER_MINUTE)}
+        return running(app_command(port, workers), env, port, "/healthz", log)
 
-def prepare(directory: Path) -> DemoSite:
+
+def prepare(directory: Path, database_url: str = "") -> DemoSite:
     """`consult migrate` then `consult demo`, exactly as an operator would run them."""
-    site = DemoSite(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    site = DemoSite(directory, database_url)
     for command in ("migrate", "demo"):
         completed = subprocess.run(
             [str(VENV_BIN / "consult"), command],

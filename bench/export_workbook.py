@@ -34,11 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.demo_site import DEMO_SLUG, DemoSite
-from bench.scenarios import say
+from bench.measurement import SIZES, say
 from bench.seed import seed_responses
 from bench.servers import REPO_ROOT, inherited_environment
 
-SIZES = (10_000, 100_000)
 SURVEY_TITLE = "Export benchmark: twenty questions"
 
 

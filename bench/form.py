@@ -15,15 +15,19 @@ NUMBER_ANSWER = "7"
 @dataclass
 class FormInput:
     name: str
-    kind: str  # input type ("hidden", "radio", "checkbox", "text", ...) or "textarea"
+    kind: str  # input type ("hidden", "radio", "checkbox", "text", ...), "textarea", "select"
     value: str
     inputmode: str = ""
+    exclusive: bool = False  # a "Prefer not to say" box, to be ticked on its own
+    options: list[str] = field(default_factory=list)  # a select's option values
 
 
 @dataclass
 class HtmlForm:
     action: str = ""
     inputs: list[FormInput] = field(default_factory=list)
+    # How many "(optional)" marks the form shows: one per question that may be skipped.
+    optional_marks: int = 0
 
 
 class _FormReader(HTMLParser):
@@ -33,28 +37,42 @@ class _FormReader(HTMLParser):
         super().__init__()
         self.form: HtmlForm | None = None
         self._done = False
+        self._select: FormInput | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
         if tag == "form" and self.form is None:
             self.form = HtmlForm(action=attributes.get("action", ""))
-        elif self.form is not None and not self._done and "name" in attributes:
-            if tag == "input":
-                kind = attributes.get("type", "text")
-                self.form.inputs.append(
-                    FormInput(
-                        attributes["name"],
-                        kind,
-                        attributes.get("value", ""),
-                        attributes.get("inputmode", ""),
-                    )
+            return
+        if self.form is None or self._done:
+            return
+        if tag == "span" and "optional" in attributes.get("class", "").split():
+            self.form.optional_marks += 1
+        elif tag == "option" and self._select is not None:
+            self._select.options.append(attributes.get("value", ""))
+        elif "name" not in attributes:
+            return
+        elif tag == "input":
+            self.form.inputs.append(
+                FormInput(
+                    attributes["name"],
+                    attributes.get("type", "text"),
+                    attributes.get("value", ""),
+                    attributes.get("inputmode", ""),
+                    exclusive=attributes.get("data-exclusive") == "true",
                 )
-            elif tag == "textarea":
-                self.form.inputs.append(FormInput(attributes["name"], "textarea", ""))
+            )
+        elif tag == "textarea":
+            self.form.inputs.append(FormInput(attributes["name"], "textarea", ""))
+        elif tag == "select":
+            self._select = FormInput(attributes["name"], "select", "")
+            self.form.inputs.append(self._select)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form" and self.form is not None:
             self._done = True
+        elif tag == "select":
+            self._select = None
 
 
 def read_form(html: str) -> HtmlForm:
@@ -65,13 +83,21 @@ def read_form(html: str) -> HtmlForm:
     return reader.form
 
 
+def is_question_field(name: str) -> bool:
+    """q12, q12-s3 (a matrix row), q12-r4 (a rank), q12-other: a question's answer.
+    Anything else (the CSRF token, the honeypot a person never fills) is not."""
+    return name.startswith("q") and name[1:].split("-", 1)[0].isdigit()
+
+
 def filled_in(form: HtmlForm) -> list[tuple[str, str]]:
-    """One valid answer per question: the first choice of each list, text in text
-    boxes, a number where the box asks for one. (Selects, such as a ranking's, are
-    left alone: a ranking is optional.)
+    """The plainest valid answer to each question: the first choice of each list,
+    text in text boxes, a number where the box asks for one. (Selects, such as a
+    ranking's, are left alone: a ranking is optional.) What bench.answers falls
+    back on when its varied answers meet an error.
 
     Hidden fields keep their values (the CSRF token among them), except the
-    idempotency key, which the caller supplies afresh for every POST.
+    idempotency key, which the caller supplies afresh for every POST. A text box
+    that is no question's (the honeypot) is sent empty, as a person leaves it.
     """
     pairs: list[tuple[str, str]] = []
     answered: set[str] = set()
@@ -80,11 +106,13 @@ def filled_in(form: HtmlForm) -> list[tuple[str, str]]:
             continue
         if control.kind in ("hidden", "radio", "checkbox"):
             pairs.append((control.name, control.value))
+        elif control.kind in ("text", "textarea") and not is_question_field(control.name):
+            pairs.append((control.name, ""))
         elif control.kind in ("text", "textarea"):
             numeric = control.inputmode == "numeric"
             pairs.append((control.name, NUMBER_ANSWER if numeric else FREE_TEXT_ANSWER))
         else:
-            continue  # buttons and the like send nothing we need
+            continue  # selects, buttons and the like: nothing we need
         answered.add(control.name)
     return pairs
 
@@ -92,22 +120,4 @@ def filled_in(form: HtmlForm) -> list[tuple[str, str]]:
 def encode(pairs: list[tuple[str, str]]) -> bytes:
     return "&".join(f"{quote_plus(name)}={quote_plus(value)}" for name, value in pairs).encode(
         "ascii"
-    )
-
-
-def encode_without_key(pairs: list[tuple[str, str]]) -> bytes:
-    """The urlencoded body up to the idempotency key, which is appended per POST."""
-    return encode(pairs) + f"&{IDEMPOTENCY_FIELD}=".encode("ascii")
-
-
-def answer_atoms(form: HtmlForm) -> int:
-    """How many Answer rows the "Check your answers" form stores: one per value of a
-    question's field (q12, q12-s3 for a matrix row, q12-r4 for a rank), none for the
-    text beside an "Other" that was not chosen."""
-    return sum(
-        1
-        for control in form.inputs
-        if control.kind == "hidden"
-        and control.name.startswith("q")
-        and not control.name.endswith("-other")
     )

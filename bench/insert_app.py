@@ -1,9 +1,12 @@
 """Baseline for submissions: bare Litestar inserting one row per POST.
 
-Piccolo's stock `SQLiteEngine` with its default settings (a new connection per
-query, the default rollback journal, no lock of our own), into a SQLite file of its
-own. It serves a one-field form as the app does, so the same load client drives
-both: GET the form once, then POST it with a fresh idempotency key each time.
+Piccolo's stock engines with their default settings, into a table of its own:
+on SQLite `SQLiteEngine` (a new connection per query, the default rollback
+journal, no lock of our own) on a file of its own; on PostgreSQL `PostgresEngine`
+with the connection pool Piccolo's docs start for an ASGI app, in the run's
+database. It serves a form as the app does, so the same load client drives both:
+the POSTs carry the app's bodies (every answer, free text included); the row
+holds the idempotency key and the answers' values, joined.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from __future__ import annotations
 import os
 
 from litestar import Litestar, Request, get, post
+from litestar.logging.config import LoggingConfig
 from litestar.response import Redirect, Response
 from piccolo.columns import Text, Varchar
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
 
-DATABASE_ENV = "BENCH_INSERT_DATABASE"  # the SQLite file, set by the benchmark
+DATABASE_ENV = "BENCH_INSERT_DATABASE"  # a SQLite file, or a postgres:// URL
 FORM_PATH = "/form"
 SUBMIT_PATH = "/submit"
 
@@ -47,17 +52,36 @@ async def submit(request: Request[object, object, object]) -> Redirect:
     await BenchSubmission.insert(
         BenchSubmission(
             idempotency_key=str(data.get("idempotency_key", "")),
-            answer=str(data.get("answer", "")),
+            answer="\n".join(str(value) for name, value in data.multi_items() if name[:1] == "q"),
         )
     )
     return Redirect("/thanks", status_code=303)
 
 
-async def _create_table() -> None:
+async def _start() -> None:
+    engine = BenchSubmission._meta.db
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool()
     await BenchSubmission.create_table(if_not_exists=True)
+
+
+async def _stop() -> None:
+    engine = BenchSubmission._meta.db
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
 
 
 def create_app() -> Litestar:
     # Bound here, not at import, so that importing this module needs no environment.
-    BenchSubmission._meta.db = SQLiteEngine(path=os.environ[DATABASE_ENV])
-    return Litestar(route_handlers=[form, submit], on_startup=[_create_table])
+    target = os.environ[DATABASE_ENV]
+    if target.startswith("postgres"):
+        BenchSubmission._meta.db = PostgresEngine(config={"dsn": target})
+    else:
+        BenchSubmission._meta.db = SQLiteEngine(path=target)
+    return Litestar(
+        route_handlers=[form, submit],
+        on_startup=[_start],
+        on_shutdown=[_stop],
+        # A failed insert's error goes to the server's log (bench/…/insert.log).
+        logging_config=LoggingConfig(log_exceptions="always"),
+    )

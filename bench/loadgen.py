@@ -3,7 +3,10 @@
 Runs in a process of its own (`python -m bench.loadgen PLAN_JSON`) so that its CPU
 time is not the servers'. Each target gets `concurrency` visitors, each holding one
 keep-alive connection and sending its next request as soon as the last one is
-answered (a closed loop, like 32 people pressing submit again and again).
+answered (a closed loop). A page's visitors ask for one page again and again; a
+survey's submitters are distinct residents, each submission a browser of its own
+prepared beforehand (bench.submitters), so that the app's abuse checks, which are
+on, hold none of them.
 
 The targets take turns in short slices, A B A B ..., rather than one long run
 each: on a shared 2-core machine the background load drifts, and alternating
@@ -16,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import secrets
 import subprocess
 import sys
 import time
@@ -24,8 +26,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench.form import encode, encode_without_key, filled_in, read_form
-from bench.http_client import HttpConnection, HttpResponse
+from bench import submitters
+from bench.lanes import Lane
+from bench.submitters import Submitter
+from bench.visitors import Crowd, PageVisitor
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # A slice's first moments are not measured: the server was idle a moment ago.
@@ -35,16 +39,22 @@ SLICE_SETTLE_S = 0.25
 @dataclass(frozen=True)
 class Target:
     port: int
-    # "page": GET a page again and again; "submit": get a form once, then POST it
-    # again and again with a fresh idempotency key each time.
+    # "page": GET a page again and again. "submit": the survey at `path` receives
+    # submissions from distinct residents (bench.submitters), each a prepared
+    # browser's. "post": the same bodies, over the same kind of connections, POSTed
+    # to `form_action` (a baseline's), answers harvested by target `answers_from`.
     mode: str
     path: str
     expect_status: int  # the status of a successful request (200 for a page, 303 for a POST)
-    # Before measuring, each visitor fills in and sends this many forms from `path`
-    # (the survey's start page), as a resident would, keeping the cookies it is given:
-    # the page or form reached is then the one measured. -1: until "Check your
-    # answers". 0: `path` itself.
+    # "page": before measuring, each visitor fills in and sends this many forms from
+    # `path` (the survey's start page), as a resident would, keeping the cookies it
+    # is given: the page reached is then the one measured. 0: `path` itself.
     walk: int = 0
+    lane: int = 0  # "submit", "post": the addresses and texts (bench.lanes)
+    browsers: int = 0  # "submit", "post": how many submissions to prepare for
+    min_age_s: float = 0.0  # "submit": how long each browser has been answering
+    answers_from: int = -1
+    form_action: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,14 @@ class LoadResult:
     ok_total: int  # including warm-up: what a database should now hold
     failures: dict[str, int]  # status code (or error) -> count, whole run
     client_cpu_share: float  # of one core, whole run; near 1.0: the client was the bottleneck
+    # "submit" and "post": each acknowledged submission's idempotency key, the
+    # Answer rows it should have stored and when (time.time()); how many browsers
+    # were prepared, in how
+    # long; how many clients found none left (the figure is then too low).
+    acknowledged: list[tuple[str, int, float]] = field(default_factory=list)
+    prepared: int = 0
+    prepare_s: float = 0.0
+    exhausted: int = 0
 
 
 @dataclass
@@ -78,6 +96,9 @@ class _Tally:
     ok_measured: int = 0
     ok_total: int = 0
     failures: Counter[str] = field(default_factory=Counter)
+    acknowledged: list[tuple[str, int, float]] = field(default_factory=list)
+    prepared: int = 0
+    prepare_s: float = 0.0
 
 
 @dataclass
@@ -90,113 +111,29 @@ class _Window:
         return self.measure and self.start <= finished <= self.end
 
 
-class _Visitor:
-    """One person with one connection: sends a request, waits for the answer, repeats."""
-
-    def __init__(self, host: str, target: Target) -> None:
-        self.target = target
-        self.connection = HttpConnection(host, target.port)
-        self._method, self._path = "GET", target.path
-        self._headers: dict[str, str] = {}
-        self._body_prefix: bytes | None = None
-
-    async def arrive(self) -> None:
-        await self.connection.open()
-        self._cookies: dict[str, str] = {}
-        page = await self._walk()
-        if self.target.mode == "submit":
-            form = read_form(page.body.decode("utf-8"))
-            self._method, self._path = "POST", form.action
-            self._body_prefix = encode_without_key(filled_in(form))
-            self._headers["Content-Type"] = "application/x-www-form-urlencoded"
-
-    async def _get(self, path: str) -> HttpResponse:
-        page = await self.connection.request("GET", path, self._cookie_headers())
-        self._keep_cookies(page)
-        if page.status != 200:
-            raise RuntimeError(f"GET {path} answered {page.status}")
-        return page
-
-    async def _walk(self) -> HttpResponse:
-        """Like a browser: from the start page, fill in and send forms (following
-        each redirect) until the page to measure; cookies kept along the way."""
-        path = self.target.path
-        page = await self._get(path)
-        sent = 0
-        while sent != self.target.walk and not (self.target.walk < 0 and "/check" in path):
-            form = read_form(page.body.decode("utf-8"))
-            headers = {
-                **self._cookie_headers(),
-                "Content-Type": "application/x-www-form-urlencoded",
-            }
-            posted = await self.connection.request(
-                "POST", form.action, headers, encode(filled_in(form))
-            )
-            self._keep_cookies(posted)
-            location = dict(posted.headers).get(b"location", b"").decode()
-            if posted.status != 303 or not location:
-                raise RuntimeError(
-                    f"POST {form.action} answered {posted.status}: {posted.body[:500]!r}"
-                )
-            path = location
-            page = await self._get(path)
-            sent += 1
-            if sent > 100:
-                raise RuntimeError("the walk did not reach its page")
-        self._path = path
-        self._headers = self._cookie_headers()
-        return page
-
-    def _cookie_headers(self) -> dict[str, str]:
-        if not self._cookies:
-            return {}
-        return {"Cookie": "; ".join(f"{name}={value}" for name, value in self._cookies.items())}
-
-    def _keep_cookies(self, response: HttpResponse) -> None:
-        """What a browser keeps of each Set-Cookie: the value, or nothing once it expires."""
-        for raw in response.header_values(b"set-cookie"):
-            pair, _, attributes = raw.decode("latin-1").partition(";")
-            name, _, value = pair.strip().partition("=")
-            if value == "null" or "expires=thu, 01 jan 1970" in attributes.lower():
-                self._cookies.pop(name, None)
-            else:
-                self._cookies[name] = value
-
-    async def visit(self) -> HttpResponse:
-        body = b""
-        if self._body_prefix is not None:
-            # A fresh key per POST, in the app's own format (32 URL-safe characters).
-            body = self._body_prefix + secrets.token_urlsafe(24).encode("ascii")
-        return await self.connection.request(self._method, self._path, self._headers, body)
-
-    async def reconnect_if_closed(self) -> None:
-        """A server closes a keep-alive connection that idled (uvicorn: after 5 s);
-        a browser then opens a new one, and so does a visitor."""
-        if self.connection.closed_by_server():
-            await self.connection.close()
-            await self.connection.open()
-
-    async def keep_visiting(self, window: _Window, tally: _Tally) -> None:
-        await self.reconnect_if_closed()
-        while time.perf_counter() < window.end:
-            started = time.perf_counter()
-            response = await self.visit()
-            finished = time.perf_counter()
-            ok = response.status == self.target.expect_status
-            tally.ok_total += ok
-            if not ok:
-                tally.failures[str(response.status)] += 1
-            if window.counts(finished):
-                tally.latencies.append(finished - started)
-                tally.ok_measured += ok
+async def _keep_visiting(visitor: Crowd, target: Target, window: _Window, tally: _Tally) -> None:
+    await visitor.reconnect_if_closed()
+    while time.perf_counter() < window.end:
+        started = time.perf_counter()
+        response = await visitor.visit()
+        if response is None:
+            return  # no prepared browser left (counted in the result)
+        finished = time.perf_counter()
+        ok = response.status == target.expect_status
+        tally.ok_total += ok
+        if not ok:
+            tally.failures[str(response.status)] += 1
+        if window.counts(finished):
+            tally.latencies.append(finished - started)
+            tally.ok_measured += ok
 
 
 async def _run_slice(
-    visitors: list[_Visitor], seconds: float, tally: _Tally, measure: bool
+    visitors: list[Crowd], target: Target, seconds: float, tally: _Tally, measure: bool
 ) -> None:
     start = time.perf_counter()
     window = _Window(start + SLICE_SETTLE_S, start + seconds, measure)
-    await asyncio.gather(*(visitor.keep_visiting(window, tally) for visitor in visitors))
+    await asyncio.gather(*(_keep_visiting(v, target, window, tally) for v in visitors))
     if measure:
         tally.measured_s += seconds - SLICE_SETTLE_S
 
@@ -214,7 +151,7 @@ def _percentile_ms(sorted_seconds: list[float], percent: float) -> float:
     return sorted_seconds[rank - 1] * 1000
 
 
-def _result(tally: _Tally, cpu_share: float) -> LoadResult:
+def _result(tally: _Tally, cpu_share: float, crowd: list[Crowd]) -> LoadResult:
     latencies = sorted(tally.latencies)
     return LoadResult(
         per_second=tally.ok_measured / tally.measured_s,
@@ -225,22 +162,87 @@ def _result(tally: _Tally, cpu_share: float) -> LoadResult:
         ok_total=tally.ok_total,
         failures=dict(tally.failures),
         client_cpu_share=cpu_share,
+        acknowledged=tally.acknowledged,
+        prepared=tally.prepared,
+        prepare_s=tally.prepare_s,
+        exhausted=sum(isinstance(v, Submitter) and v.exhausted for v in crowd),
     )
+
+
+async def _crowds(plan: LoadPlan, tallies: list[_Tally]) -> list[list[Crowd]]:
+    """Each target's visitors, arrived; the submitting ones with their browsers."""
+    crowds: list[list[Crowd]] = []
+    checks: dict[int, list[submitters.CheckForm]] = {}
+    ready_at = 0.0  # time.time() when every prepared browser has answered long enough
+    for index, (target, tally) in enumerate(zip(plan.targets, tallies, strict=True)):
+        started = time.perf_counter()
+        host, port = plan.host, target.port
+        crowd: list[Crowd]
+        if target.mode == "page":
+            visitors = [PageVisitor(host, target) for _ in range(plan.concurrency)]
+            await asyncio.gather(*(visitor.arrive() for visitor in visitors))
+            crowd = list(visitors)
+        elif target.mode == "submit":
+            lane = Lane(target.lane)
+            first = await submitters.first_page(host, port, target.path, lane)
+            households = await submitters.prepare(
+                host, port, target.path, lane, target.browsers, first
+            )
+            ready_at = max(ready_at, households[-1].browsers[-1].began + target.min_age_s)
+            # While the last browsers age: the answer sets they will send.
+            checks[index] = await submitters.harvest(host, port, target.path, lane, index)
+            texts = lane.texts(index + 1000)
+            crowd = [
+                Submitter(
+                    host,
+                    port,
+                    households,
+                    checks[index],
+                    texts,
+                    tally.acknowledged,
+                    min_age_s=target.min_age_s,
+                )
+                for _ in range(plan.concurrency)
+            ]
+        elif target.mode == "post":
+            lane = Lane(target.lane)
+            households = submitters.baseline_households(lane, target.browsers)
+            texts = lane.texts(index + 1000)
+            crowd = [
+                Submitter(
+                    host,
+                    port,
+                    households,
+                    checks[target.answers_from],
+                    texts,
+                    tally.acknowledged,
+                    target.form_action,
+                )
+                for _ in range(plan.concurrency)
+            ]
+        else:
+            raise ValueError(f"target {index}: no mode {target.mode!r}")
+        tally.prepared = target.browsers if target.mode != "page" else 0
+        tally.prepare_s = time.perf_counter() - started
+        crowds.append(crowd)
+    if ready_at > time.time():
+        await asyncio.sleep(ready_at - time.time())
+    return crowds
 
 
 async def _drive(plan: LoadPlan) -> list[LoadResult]:
     started, cpu_before = time.perf_counter(), time.process_time()
-    crowds = [[_Visitor(plan.host, t) for _ in range(plan.concurrency)] for t in plan.targets]
     tallies = [_Tally() for _ in plan.targets]
-    for crowd, tally in zip(crowds, tallies, strict=True):
-        await asyncio.gather(*(visitor.arrive() for visitor in crowd))
-        await _run_slice(crowd, plan.warmup_s, tally, measure=False)
+    crowds = await _crowds(plan, tallies)
+    for target, crowd, tally in zip(plan.targets, crowds, tallies, strict=True):
+        await _run_slice(crowd, target, plan.warmup_s, tally, measure=False)
     for index in _turns(len(plan.targets), plan.rounds):
-        await _run_slice(crowds[index], plan.slice_s, tallies[index], measure=True)
+        target = plan.targets[index]
+        await _run_slice(crowds[index], target, plan.slice_s, tallies[index], measure=True)
     for crowd in crowds:
-        await asyncio.gather(*(visitor.connection.close() for visitor in crowd))
+        await asyncio.gather(*(visitor.close() for visitor in crowd))
     cpu_share = (time.process_time() - cpu_before) / (time.perf_counter() - started)
-    return [_result(tally, cpu_share) for tally in tallies]
+    return [_result(tally, cpu_share, crowd) for tally, crowd in zip(tallies, crowds, strict=True)]
 
 
 def _run_loop(plan: LoadPlan) -> list[LoadResult]:
@@ -255,6 +257,8 @@ def _run_loop(plan: LoadPlan) -> list[LoadResult]:
 def run_load(plan: LoadPlan) -> list[LoadResult]:
     """Drive the targets from a separate client process; one result per target."""
     seconds = len(plan.targets) * (plan.warmup_s + plan.rounds * plan.slice_s)
+    # Preparing the submitters' browsers: a few thousand a minute at worst.
+    seconds += sum(target.browsers / 50 + target.min_age_s for target in plan.targets)
     completed = subprocess.run(
         [sys.executable, "-m", "bench.loadgen", json.dumps(asdict(plan))],
         cwd=REPO_ROOT,
@@ -265,7 +269,11 @@ def run_load(plan: LoadPlan) -> list[LoadResult]:
     )
     if completed.returncode != 0:
         raise RuntimeError(f"the load client failed:\n{completed.stderr}")
-    return [LoadResult(**result) for result in json.loads(completed.stdout)]
+    results = [LoadResult(**result) for result in json.loads(completed.stdout)]
+    return [
+        LoadResult(**{**asdict(r), "acknowledged": [tuple(a) for a in r.acknowledged]})
+        for r in results
+    ]
 
 
 def main(argv: list[str]) -> None:

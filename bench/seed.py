@@ -1,5 +1,6 @@
 """City-scale data: many complete responses to the demo survey, written straight
-into its SQLite database so that seeding 100,000 takes seconds, not an hour of POSTs.
+into its database (SQLite: executemany; PostgreSQL: COPY) so that seeding 100,000
+takes seconds, not an hour of POSTs.
 
 The answers follow each question's type as a submission stores them (one row per
 atom: an option, a matrix statement's option, a ranked option, a number, a text),
@@ -8,15 +9,21 @@ and are drawn from a fixed seed, so every run measures the same data.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import asyncpg
 
 from analysis.redact import redact
+from bench.texts import FreeText
 from surveys.tally import delta_sql
 
 CHANNELS = ("web", "web", "web", "kiosk", "paper", "assisted")
@@ -50,28 +57,43 @@ class _Question:
     statements: tuple[int, ...]
 
 
-def _questions(db: sqlite3.Connection, survey_id: int) -> list[_Question]:
+_QUESTIONS_SQL = "SELECT id, type FROM question WHERE survey = ? ORDER BY position"
+_OPTIONS_SQL = "SELECT id FROM option WHERE question = ? ORDER BY position"
+_STATEMENTS_SQL = "SELECT id FROM statement WHERE question = ? ORDER BY position"
+RESPONSE_COLUMNS = (
+    "id",
+    "survey",
+    "channel",
+    "locale",
+    "submitted_at",
+    "idempotency_key",
+    "status",
+    "consent_version",
+)
+ANSWER_COLUMNS = ("response", "question", "option", "number", "text", "statement", "rank")
+
+
+def _questions(execute: Callable[..., Any], survey_id: int) -> list[_Question]:
     questions = []
-    for question_id, kind in db.execute(
-        "SELECT id, type FROM question WHERE survey = ? ORDER BY position", (survey_id,)
-    ):
-        options = tuple(
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM option WHERE question = ? ORDER BY position", (question_id,)
-            )
-        )
-        statements = tuple(
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM statement WHERE question = ? ORDER BY position", (question_id,)
-            )
-        )
+    for question_id, kind in list(execute(_QUESTIONS_SQL, (survey_id,))):
+        options = tuple(row[0] for row in execute(_OPTIONS_SQL, (question_id,)))
+        statements = tuple(row[0] for row in execute(_STATEMENTS_SQL, (question_id,)))
         questions.append(_Question(question_id, kind, options, statements))
     return questions
 
 
-def _answers(rng: random.Random, question: _Question) -> Iterator[tuple[object, ...]]:
+async def _questions_async(execute: Callable[..., Any], survey_id: int) -> list[_Question]:
+    questions = []
+    for question_id, kind in await execute(_QUESTIONS_SQL, (survey_id,)):
+        options = tuple(row[0] for row in await execute(_OPTIONS_SQL, (question_id,)))
+        statements = tuple(row[0] for row in await execute(_STATEMENTS_SQL, (question_id,)))
+        questions.append(_Question(question_id, kind, options, statements))
+    return questions
+
+
+def _answers(
+    rng: random.Random, question: _Question, texts: FreeText | None = None
+) -> Iterator[tuple[object, ...]]:
     """(question, option, number, text, statement, rank) atoms of one answer."""
     if rng.random() < 0.1:  # some questions are skipped, as real respondents do
         return
@@ -93,6 +115,8 @@ def _answers(rng: random.Random, question: _Question) -> Iterator[tuple[object, 
         yield (question.id, None, rng.randint(0, 60), None, None, None)
     elif kind == "short_text":
         yield (question.id, None, None, rng.choice(DISTRICTS), None, None)
+    elif kind == "long_text" and texts is not None:
+        yield (question.id, None, None, texts.long(), None, None)
     elif kind == "long_text":
         yield (
             question.id,
@@ -104,6 +128,35 @@ def _answers(rng: random.Random, question: _Question) -> Iterator[tuple[object, 
         )
 
 
+def _generated(
+    rng: random.Random,
+    questions: list[_Question],
+    survey_id: int,
+    first_id: int,
+    count: int,
+    texts: FreeText | None = None,
+) -> Iterator[tuple[list[tuple[object, ...]], list[tuple[object, ...]]]]:
+    """(responses, answers) rows, BATCH responses at a time, ids from `first_id`."""
+    for start in range(0, count, BATCH):
+        responses, answers = [], []
+        for response_id in range(first_id + start, first_id + min(start + BATCH, count)):
+            responses.append(
+                (
+                    response_id,
+                    survey_id,
+                    rng.choice(CHANNELS),
+                    rng.choice(LOCALES),
+                    datetime(2026, 11, rng.randint(1, 28), rng.randint(0, 23), tzinfo=UTC),
+                    secrets.token_hex(16),
+                    "complete",
+                    1,
+                )
+            )
+            for question in questions:
+                answers.extend((response_id, *atom) for atom in _answers(rng, question, texts))
+        yield responses, answers
+
+
 def seed_responses(
     database: Path,
     survey_id: int,
@@ -111,39 +164,25 @@ def seed_responses(
     seed: int = 8,
     queue_text: bool = False,
     analysed: bool = False,
+    texts: FreeText | None = None,
 ) -> SeedResult:
     """Add `count` complete responses to the survey, and count them into its tally
     exactly as a submission does (surveys.tally's SQL, over the new responses only).
     With `queue_text`, their text answers wait for the text job as a submission's
     do; without, they stand for history the job has long finished with, and with
     `analysed` they have what it leaves that exports read: each text answer's
-    redaction (analysis.redact; no language or features)."""
+    redaction (analysis.redact; no language or features). Long answers are the
+    fixed TEXTS, or residents' own (bench.texts) when `texts` is given."""
     rng = random.Random(seed)
     answers_added = 0
     with sqlite3.connect(database) as db:
-        questions = _questions(db, survey_id)
+        questions = _questions(db.execute, survey_id)
         next_id = (db.execute("SELECT coalesce(max(id), 0) FROM response").fetchone()[0]) + 1
-        for start in range(0, count, BATCH):
-            responses, answers = [], []
-            for response_id in range(next_id + start, next_id + min(start + BATCH, count)):
-                responses.append(
-                    (
-                        response_id,
-                        survey_id,
-                        rng.choice(CHANNELS),
-                        rng.choice(LOCALES),
-                        f"2026-11-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:00:00+00:00",
-                        secrets.token_hex(16),
-                        "complete",
-                        1,
-                    )
-                )
-                for question in questions:
-                    answers.extend((response_id, *atom) for atom in _answers(rng, question))
+        for responses, answers in _generated(rng, questions, survey_id, next_id, count, texts):
             db.executemany(
                 "INSERT INTO response (id, survey, channel, locale, submitted_at,"
                 " idempotency_key, status, consent_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                responses,
+                [(*row[:4], row[4].isoformat(sep=" "), *row[5:]) for row in responses],  # type: ignore[attr-defined]
             )
             db.executemany(
                 "INSERT INTO answer (response, question, option, number, text, statement, rank)"
@@ -171,3 +210,48 @@ def seed_responses(
             )
         db.execute("ANALYZE")
     return SeedResult(count, answers_added, tally_s)
+
+
+async def _seed_postgres(url: str, survey_id: int, count: int, seed: int) -> SeedResult:
+    """seed_responses for PostgreSQL: the rows COPYed in, then the same tally SQL."""
+    rng = random.Random(seed)
+    answers_added = 0
+    connection = await asyncpg.connect(url)
+    try:
+
+        async def execute(sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+            numbered = sql.replace("?", "$1")  # _questions asks with one value only
+            return [tuple(row) for row in await connection.fetch(numbered, *params)]
+
+        questions = await _questions_async(execute, survey_id)
+        next_id = int(await connection.fetchval("SELECT coalesce(max(id), 0) FROM response")) + 1
+        async with connection.transaction():
+            for responses, answers in _generated(rng, questions, survey_id, next_id, count):
+                await connection.copy_records_to_table(
+                    "response", records=responses, columns=RESPONSE_COLUMNS
+                )
+                await connection.copy_records_to_table(
+                    "answer", records=answers, columns=ANSWER_COLUMNS
+                )
+                answers_added += len(answers)
+            # Ids were given, so the sequence is told where they have got to.
+            await connection.execute(
+                "SELECT setval(pg_get_serial_sequence('response', 'id'), max(id)) FROM response"
+            )
+            # Statistics first: planned on the counts from before, counting the
+            # new rows into the tally scans instead of using the indexes.
+            await connection.execute("ANALYZE response")
+            await connection.execute("ANALYZE answer")
+            started = time.perf_counter()
+            await connection.execute(delta_sql(f"r.id >= {int(next_id)}", 1))
+            tally_s = time.perf_counter() - started
+    finally:
+        await connection.close()
+    return SeedResult(count, answers_added, tally_s)
+
+
+def seed_site(url: str, survey_id: int, count: int, seed: int) -> SeedResult:
+    """`count` more complete responses on the site's engine, counted in the tally."""
+    if url.startswith("sqlite:"):
+        return seed_responses(Path(url.split(":///", 1)[1]), survey_id, count, seed)
+    return asyncio.run(_seed_postgres(url, survey_id, count, seed))

@@ -26,8 +26,8 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def uvicorn_command(app_factory: str, port: int) -> list[str]:
-    """A baseline served as `consult serve` serves the app: 1 worker, no access log."""
+def uvicorn_command(app_factory: str, port: int, workers: int = 1) -> list[str]:
+    """A server as `consult serve` runs the app: uvicorn, no access log."""
     return [
         sys.executable,
         "-m",
@@ -39,9 +39,16 @@ def uvicorn_command(app_factory: str, port: int) -> list[str]:
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--no-access-log",
     ]
+
+
+def app_command(port: int, workers: int) -> list[str]:
+    """The app with one limit lifted for measuring submissions (bench.app_under_test),
+    served as `consult serve --workers N` serves it (uvicorn's supervisor, proxy
+    headers trusted from 127.0.0.1 only, which no resident's address is)."""
+    return uvicorn_command("bench.app_under_test:create_app", port, workers)
 
 
 def consult_command(port: int) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.demo_site import DemoSite
-from bench.scenarios import Measurement, say
+from bench.measurement import Measurement, say
 
 ANSWERS = 3000
 ROUNDS = 5
