@@ -37,6 +37,7 @@ from bench.demo_site import DEMO_SLUG, DemoSite
 from bench.measurement import SIZES, say
 from bench.seed import seed_responses
 from bench.servers import REPO_ROOT, inherited_environment
+from bench.texts import DISTRICTS
 
 SURVEY_TITLE = "Export benchmark: twenty questions"
 
@@ -136,16 +137,7 @@ QUESTIONS: list[dict[str, Any]] = [
         "key": "district",
         "type": "single_choice",
         "text": "Your district",
-        "options": _options(
-            "Breiðholt",
-            "Vesturbær",
-            "Grafarvogur",
-            "Laugardalur",
-            "Miðborg",
-            "Hlíðar",
-            "Árbær",
-            "Háaleiti",
-        ),
+        "options": _options(*DISTRICTS[:8]),
     },
     {
         "key": "wellbeing",
