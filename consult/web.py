@@ -13,7 +13,7 @@ from litestar import Request
 from litestar.datastructures import Cookie, FormMultiDict
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
-from litestar.params import Parameter
+from litestar.params import PathParameter
 from litestar.types import Empty
 from litestar.utils.scope.state import ScopeState
 
@@ -23,7 +23,8 @@ from consult.settings import get_settings
 from consult.text_input import FIELD_MAX_CHARS, MAX_ID, clean_text, normalise
 
 # An id in a path, refused with 400 outside 1..MAX_ID (documented in the schema).
-ObjectId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
+# Declared a path parameter outright: Litestar 3 no longer infers where one comes from.
+ObjectId = Annotated[int, PathParameter(ge=1, le=MAX_ID)]
 
 
 def locale_of(request: Request[Any, Any, Any]) -> str:

@@ -3,12 +3,12 @@ every request, no cookies read or written, `Cache-Control: no-store`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Router, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi import ResponseSpec
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from analysis import api_views
 from analysis.api_views import (
@@ -81,12 +81,14 @@ class SurveysController(Controller):
     async def results(
         self,
         survey_id: Id,
-        by: str | None = Parameter(
-            default=None,
-            max_length=80,
-            description="Break every other choice question down by this segment "
-            "(one of the `segments` values: q<question id>, language or channel).",
-        ),
+        by: Annotated[
+            str | None,
+            QueryParameter(
+                max_length=80,
+                description="Break every other choice question down by this segment "
+                "(one of the `segments` values: q<question id>, language or channel).",
+            ),
+        ] = None,
     ) -> SurveyResults:
         """Every question's counts and percentages; counts below k are null, and so is
         any count that would reveal one."""
