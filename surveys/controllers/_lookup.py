@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 from consult.services import consultations
@@ -64,15 +65,19 @@ def condition_sources(spec: SurveySpec, question: QuestionSpec) -> list[Question
     ]
 
 
-async def _provide_consultation(consultation_id: int) -> Consultation:
+async def _provide_consultation(consultation_id: FromPath[int]) -> Consultation:
     return await consultation_or_404(consultation_id)
 
 
-async def _provide_survey(consultation: Consultation, survey_id: int) -> SurveySpec:
+async def _provide_survey(
+    consultation: NamedDependency[Consultation], survey_id: FromPath[int]
+) -> SurveySpec:
     return await survey_or_404(consultation, survey_id)
 
 
-def _provide_question(spec: SurveySpec, question_id: int) -> QuestionSpec:
+def _provide_question(
+    spec: NamedDependency[SurveySpec], question_id: FromPath[int]
+) -> QuestionSpec:
     return question_or_404(spec, question_id)
 
 

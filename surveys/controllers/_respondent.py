@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Template
 
 from consult.services import consultations
@@ -62,7 +63,7 @@ def _ttl() -> float:
     return get_settings().definition_cache_seconds
 
 
-async def public_consultation(slug: str) -> Consultation:
+async def public_consultation(slug: FromPath[str]) -> Consultation:
     """A consultation residents may see; a draft is not found, as if it did not exist."""
     consultation = await consultations.public_by_slug(slug, _ttl())
     if consultation is None or not consultation.is_public:
@@ -77,12 +78,16 @@ async def survey_in(consultation: Consultation, survey_id: int) -> SurveySpec:
     return spec
 
 
-async def _provide_reading(request: Request[Any, Any, Any], consultation: Consultation) -> Reading:
+async def _provide_reading(
+    request: Request[Any, Any, Any], consultation: NamedDependency[Consultation]
+) -> Reading:
     return await reading_of(request, consultation)
 
 
 async def _provide_survey(
-    consultation: Consultation, survey_id: int, reading: Reading
+    consultation: NamedDependency[Consultation],
+    survey_id: FromPath[int],
+    reading: NamedDependency[Reading],
 ) -> SurveySpec:
     # In the page's language: what is stored of an answer is still the option's id.
     return in_language(await survey_in(consultation, survey_id), reading)

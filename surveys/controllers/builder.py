@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Response, Template
 
@@ -116,12 +116,14 @@ class SurveyBuilderController(Controller):
     dependencies = {"member": Provide(current_member, sync_to_thread=False), **LOOKUPS}
 
     @get("/", name="staff_consultation")
-    async def detail(self, request: Request[Any, Any, Any], consultation: Consultation) -> Template:
+    async def detail(
+        self, request: Request[Any, Any, Any], consultation: NamedDependency[Consultation]
+    ) -> Template:
         return await consultation_page(consultation, request)
 
     @post("/safety", name="consultation_safety")
     async def safety(
-        self, request: Request[Any, Any, Any], consultation: Consultation
+        self, request: Request[Any, Any, Any], consultation: NamedDependency[Consultation]
     ) -> Template | Redirect:
         form = await request.form()
         exit_url = form_text(form, "exit_url")
@@ -140,7 +142,7 @@ class SurveyBuilderController(Controller):
 
     @post("/retention", name="consultation_retention")
     async def retention(
-        self, request: Request[Any, Any, Any], consultation: Consultation
+        self, request: Request[Any, Any, Any], consultation: NamedDependency[Consultation]
     ) -> Template | Redirect:
         """The day after which `consult purge` deletes the responses (empty: never)."""
         typed = form_text(await request.form(), "retain_until")
@@ -156,7 +158,7 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys", name="create_survey")
     async def create_survey(
-        self, request: Request[Any, Any, Any], consultation: Consultation
+        self, request: Request[Any, Any, Any], consultation: NamedDependency[Consultation]
     ) -> Template | Redirect:
         form = await request.form()
         title = form_text(form, "title")
@@ -176,7 +178,7 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys/template", name="survey_from_template")
     async def from_template(
-        self, request: Request[Any, Any, Any], consultation: Consultation
+        self, request: Request[Any, Any, Any], consultation: NamedDependency[Consultation]
     ) -> Template | Redirect:
         form = await request.form()
         definition = instruments.template(form_text(form, "template"))
@@ -191,7 +193,7 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys/import", name="import_survey")
     async def import_survey(
-        self, request: Request[Any, Any, Any], consultation: Consultation
+        self, request: Request[Any, Any, Any], consultation: NamedDependency[Consultation]
     ) -> Template | Redirect:
         form = await request.form()
         upload = form.get("definition")
@@ -211,7 +213,10 @@ class SurveyBuilderController(Controller):
 
     @get("/surveys/{survey_id:int}/definition.json", name="export_definition")
     async def export_definition(
-        self, consultation: Consultation, spec: SurveySpec, member: StaffMember
+        self,
+        consultation: NamedDependency[Consultation],
+        spec: NamedDependency[SurveySpec],
+        member: NamedDependency[StaffMember],
     ) -> Response[bytes]:
         body = write_definition(await builder.export_definition(spec.id))
         await audit.record(member.user_id, "export_definition", "survey", spec.id)
@@ -226,14 +231,19 @@ class SurveyBuilderController(Controller):
         )
 
     @get("/surveys/{survey_id:int}/preview", name="preview_survey")
-    async def preview(self, consultation: Consultation, spec: SurveySpec) -> Template:
+    async def preview(
+        self, consultation: NamedDependency[Consultation], spec: NamedDependency[SurveySpec]
+    ) -> Template:
         return Template(
             "staff/preview.html", context={"consultation": consultation, "survey": spec}
         )
 
     @post("/surveys/{survey_id:int}/settings", name="survey_settings")
     async def settings(
-        self, request: Request[Any, Any, Any], consultation: Consultation, spec: SurveySpec
+        self,
+        request: Request[Any, Any, Any],
+        consultation: NamedDependency[Consultation],
+        spec: NamedDependency[SurveySpec],
     ) -> Template | Redirect:
         form = await request.form()
         values = {name: form_text(form, name) for name in ("title", "intro", "consent_text")}
@@ -268,7 +278,9 @@ class SurveyBuilderController(Controller):
         return back_to_builder(consultation, f"survey-{spec.id}")
 
     @post("/surveys/{survey_id:int}/version", name="new_version")
-    async def version(self, consultation: Consultation, spec: SurveySpec) -> Redirect:
+    async def version(
+        self, consultation: NamedDependency[Consultation], spec: NamedDependency[SurveySpec]
+    ) -> Redirect:
         try:
             new_id = await builder.new_version(spec.id)
         except builder.AlreadyReplaced as replaced:
@@ -278,7 +290,10 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys/{survey_id:int}/questions", name="add_question")
     async def add_question(
-        self, request: Request[Any, Any, Any], consultation: Consultation, spec: SurveySpec
+        self,
+        request: Request[Any, Any, Any],
+        consultation: NamedDependency[Consultation],
+        spec: NamedDependency[SurveySpec],
     ) -> Template | Redirect:
         checked, data = forms.new_question(await request.form())
         form_id = f"add-{spec.id}"
@@ -310,7 +325,10 @@ class SurveyBuilderController(Controller):
 
     @post("/surveys/{survey_id:int}/bank", name="add_from_bank")
     async def add_from_bank(
-        self, request: Request[Any, Any, Any], consultation: Consultation, spec: SurveySpec
+        self,
+        request: Request[Any, Any, Any],
+        consultation: NamedDependency[Consultation],
+        spec: NamedDependency[SurveySpec],
     ) -> Template | Redirect:
         form = await request.form()
         wanted = {str(value) for value in form.getall("key", [])}
@@ -346,8 +364,8 @@ class SurveyBuilderController(Controller):
     async def move(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        question: QuestionSpec,
+        consultation: NamedDependency[Consultation],
+        question: NamedDependency[QuestionSpec],
     ) -> Template | Redirect:
         direction = form_text(await request.form(), "direction")
         if direction not in ("up", "down"):
@@ -365,8 +383,8 @@ class SurveyBuilderController(Controller):
     async def duplicate(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        question: QuestionSpec,
+        consultation: NamedDependency[Consultation],
+        question: NamedDependency[QuestionSpec],
     ) -> Template | Redirect:
         try:
             copy_id = await builder.duplicate_question(question.id)
@@ -378,9 +396,9 @@ class SurveyBuilderController(Controller):
     async def delete(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        spec: SurveySpec,
-        question: QuestionSpec,
+        consultation: NamedDependency[Consultation],
+        spec: NamedDependency[SurveySpec],
+        question: NamedDependency[QuestionSpec],
     ) -> Template | Redirect:
         try:
             await builder.delete_question(question.id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consult.i18n import N_
@@ -33,12 +35,12 @@ class LeaveController(Controller):
     dependencies = {"consultation": RESPONDENT_LOOKUPS["consultation"]}
 
     @get("/resume", name="resume")
-    async def resume_form(self, consultation: Consultation) -> Template:
+    async def resume_form(self, consultation: NamedDependency[Consultation]) -> Template:
         return respondent_page("surveys/resume.html", consultation, code="", error=None)
 
     @post("/resume", name="resume_post")
     async def resume(
-        self, request: Request[Any, Any, Any], consultation: Consultation
+        self, request: Request[Any, Any, Any], consultation: NamedDependency[Consultation]
     ) -> Template | Redirect:
         form = await request.form()
         typed = form_text(form, "code")
@@ -68,7 +70,7 @@ class LeaveController(Controller):
         return Redirect(page_url(consultation, survey, target), status_code=303)
 
     @get("/exit", name="quick_exit", opt={"exclude_from_csrf": True}, cache=False)
-    async def quick_exit(self, request: Request[Any, Any, Any], slug: str) -> Redirect:
+    async def quick_exit(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
         """Leave at once for a neutral site, taking nothing of this one along.
 
         The session cookie holds the only copy of the draft's code, so clearing it

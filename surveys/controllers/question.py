@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from consult.auth import planners
@@ -85,9 +86,9 @@ class QuestionController(Controller):
     async def edit(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        spec: SurveySpec,
-        question: QuestionSpec,
+        consultation: NamedDependency[Consultation],
+        spec: NamedDependency[SurveySpec],
+        question: NamedDependency[QuestionSpec],
     ) -> Template:
         focus = request.query_params.get("focus", "")
         return await _edit_page(consultation, spec, question, focus=focus)
@@ -96,9 +97,9 @@ class QuestionController(Controller):
     async def save(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        spec: SurveySpec,
-        question: QuestionSpec,
+        consultation: NamedDependency[Consultation],
+        spec: NamedDependency[SurveySpec],
+        question: NamedDependency[QuestionSpec],
     ) -> Template | Redirect:
         form_data = await request.form()
         checked, edit = forms.question_edit(form_data, question)
@@ -140,9 +141,9 @@ class QuestionController(Controller):
     async def condition(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        spec: SurveySpec,
-        question: QuestionSpec,
+        consultation: NamedDependency[Consultation],
+        spec: NamedDependency[SurveySpec],
+        question: NamedDependency[QuestionSpec],
     ) -> Template | Redirect:
         form = await request.form()
         try:

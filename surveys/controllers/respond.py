@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consult.services import withdrawal
@@ -106,7 +108,10 @@ class RespondController(Controller):
 
     @get("/", name="consultation")
     async def landing(
-        self, request: Request[Any, Any, Any], consultation: Consultation, reading: Reading
+        self,
+        request: Request[Any, Any, Any],
+        consultation: NamedDependency[Consultation],
+        reading: NamedDependency[Reading],
     ) -> Template | Redirect:
         kiosk = kiosk_page(request, consultation)
         if kiosk is not None:
@@ -129,9 +134,9 @@ class RespondController(Controller):
     async def start(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        survey: SurveySpec,
-        reading: Reading,
+        consultation: NamedDependency[Consultation],
+        survey: NamedDependency[SurveySpec],
+        reading: NamedDependency[Reading],
     ) -> Template:
         kiosk = kiosk_page(request, consultation)
         if not consultation.is_open:
@@ -151,9 +156,9 @@ class RespondController(Controller):
     async def begin(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        survey: SurveySpec,
-        reading: Reading,
+        consultation: NamedDependency[Consultation],
+        survey: NamedDependency[SurveySpec],
+        reading: NamedDependency[Reading],
     ) -> Template | Redirect:
         if not consultation.is_open:
             return closed_page(consultation, 409, reading=reading)
@@ -172,10 +177,10 @@ class RespondController(Controller):
     async def page(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        survey: SurveySpec,
-        reading: Reading,
-        number: int,
+        consultation: NamedDependency[Consultation],
+        survey: NamedDependency[SurveySpec],
+        reading: NamedDependency[Reading],
+        number: FromPath[int],
     ) -> Template | Response[str] | Redirect:
         page = survey.page(number)
         if page is None:
@@ -210,10 +215,10 @@ class RespondController(Controller):
     async def page_post(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        survey: SurveySpec,
-        reading: Reading,
-        number: int,
+        consultation: NamedDependency[Consultation],
+        survey: NamedDependency[SurveySpec],
+        reading: NamedDependency[Reading],
+        number: FromPath[int],
     ) -> Template | Redirect:
         page = survey.page(number)
         if page is None:
@@ -270,9 +275,9 @@ class RespondController(Controller):
     async def check(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        survey: SurveySpec,
-        reading: Reading,
+        consultation: NamedDependency[Consultation],
+        survey: NamedDependency[SurveySpec],
+        reading: NamedDependency[Reading],
     ) -> Template | Redirect:
         if not consultation.is_open:
             return closed_page(consultation, reading=reading)
@@ -298,9 +303,9 @@ class RespondController(Controller):
     async def submit(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        survey: SurveySpec,
-        reading: Reading,
+        consultation: NamedDependency[Consultation],
+        survey: NamedDependency[SurveySpec],
+        reading: NamedDependency[Reading],
     ) -> Template | Redirect:
         form = await request.form()
         key = form_text(form, "idempotency_key")
@@ -364,9 +369,9 @@ class RespondController(Controller):
     async def saved(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        survey: SurveySpec,
-        reading: Reading,
+        consultation: NamedDependency[Consultation],
+        survey: NamedDependency[SurveySpec],
+        reading: NamedDependency[Reading],
     ) -> Template:
         code = take_code_to_show(request, survey.id)
         expires = drafts.SAVED_FOR + datetime.now(UTC)
@@ -381,7 +386,10 @@ class RespondController(Controller):
 
     @get("/thanks", name="thanks")
     async def thanks(
-        self, request: Request[Any, Any, Any], consultation: Consultation, reading: Reading
+        self,
+        request: Request[Any, Any, Any],
+        consultation: NamedDependency[Consultation],
+        reading: NamedDependency[Reading],
     ) -> Template:
         kiosk = kiosk_page(request, consultation)
         withdrawable = kiosk is None and withdrawal.SESSION_KEY in request.session

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from markupsafe import Markup
 
@@ -101,7 +102,9 @@ class JoinController(Controller):
         return await _join(request, form_text(form, "code")[:200])
 
     @get("/j/{code:str}", name="join_link")
-    async def link(self, request: Request[Any, Any, Any], code: str) -> Template | Redirect:
+    async def link(
+        self, request: Request[Any, Any, Any], code: FromPath[str]
+    ) -> Template | Redirect:
         """The QR code's address. A GET that changes only this browser's own session
         (which session its response will name), as scanning a poster must."""
         return await _join(request, code[:200])

@@ -16,7 +16,9 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consult.auth import MEMBER, any_staff, sign_in_or_ask_code
@@ -58,7 +60,9 @@ class KioskStartController(Controller):
     dependencies = MEMBER
 
     @get("/", name="kiosk_start_form")
-    async def confirm(self, member: StaffMember, session_id: int) -> Template:
+    async def confirm(
+        self, member: NamedDependency[StaffMember], session_id: FromPath[int]
+    ) -> Template:
         session = await _kiosk_session(member, session_id)
         return Template(
             "join/kiosk_start.html",
@@ -68,7 +72,10 @@ class KioskStartController(Controller):
 
     @post("/", name="kiosk_start")
     async def start(
-        self, request: Request[Any, Any, Any], member: StaffMember, session_id: int
+        self,
+        request: Request[Any, Any, Any],
+        member: NamedDependency[StaffMember],
+        session_id: FromPath[int],
     ) -> Redirect:
         session = await _kiosk_session(member, session_id)
         if session.mode != SessionMode.kiosk.value:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consult.auth import current_member, planners
@@ -100,7 +101,10 @@ class TranslationController(Controller):
 
     @post("/languages", name="consultation_languages")
     async def set_languages(
-        self, request: Request[Any, Any, Any], consultation: Consultation, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        consultation: NamedDependency[Consultation],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         checked = _forms.read_languages(await request.form(), consultation)
         if checked.choice is not None:
@@ -117,7 +121,10 @@ class TranslationController(Controller):
 
     @get("/translations/{locale:str}", name="translations")
     async def editor(
-        self, request: Request[Any, Any, Any], consultation: Consultation, locale: str
+        self,
+        request: Request[Any, Any, Any],
+        consultation: NamedDependency[Consultation],
+        locale: FromPath[str],
     ) -> Template:
         locale = _locale_or_404(consultation, locale)
         return await _editor_page(
@@ -134,9 +141,9 @@ class TranslationController(Controller):
     async def save(
         self,
         request: Request[Any, Any, Any],
-        consultation: Consultation,
-        locale: str,
-        member: StaffMember,
+        consultation: NamedDependency[Consultation],
+        locale: FromPath[str],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         locale = _locale_or_404(consultation, locale)
         specs = await languages.live_specs(consultation.id)
