@@ -6,7 +6,9 @@ import math
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from consult.auth import (
@@ -67,7 +69,7 @@ class SignInController(Controller):
     path = "/staff"
 
     @get("/login", name="login")
-    async def login_form(self, next_: str | None = None) -> Template:
+    async def login_form(self, next_: FromQuery[str | None] = None) -> Template:
         return _sign_in_page("staff/login.html", {"next": _safe_next(next_)})
 
     @post("/login", name="login_post")
@@ -165,7 +167,7 @@ class StaffController(Controller):
     dependencies = MEMBER
 
     @get("/", name="dashboard", guards=[any_staff])
-    async def dashboard(self, member: StaffMember) -> Template:
+    async def dashboard(self, member: NamedDependency[StaffMember]) -> Template:
         """The consultations of the member's city (every city's for an admin)."""
         listed = (
             await consultations.list_within(await reach_of(member))
@@ -175,7 +177,7 @@ class StaffController(Controller):
         return Template("staff/dashboard.html", context={"member": member, "consultations": listed})
 
     @get("/consultations/new", name="new_consultation", guards=[planners])
-    async def new(self, member: StaffMember) -> Template:
+    async def new(self, member: NamedDependency[StaffMember]) -> Template:
         city = _fixed_city(member)
         return Template(
             "staff/consultation_form.html",
@@ -194,7 +196,7 @@ class StaffController(Controller):
 
     @post("/consultations", name="create_consultation", guards=[planners])
     async def create(
-        self, request: Request[Any, Any, Any], member: StaffMember
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
     ) -> Template | Redirect:
         form = await request.form()
         city = _fixed_city(member)
@@ -248,7 +250,9 @@ class StaffController(Controller):
         )
 
     @post("/consultations/{consultation_id:int}/status", name="set_status", guards=[planners])
-    async def set_status(self, request: Request[Any, Any, Any], consultation_id: int) -> Redirect:
+    async def set_status(
+        self, request: Request[Any, Any, Any], consultation_id: FromPath[int]
+    ) -> Redirect:
         consultation = await consultations.by_id(consultation_id)
         if consultation is None:
             raise NotFoundException()

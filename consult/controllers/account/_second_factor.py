@@ -13,6 +13,7 @@ from typing import Any
 
 import segno
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 from markupsafe import Markup, escape
 
@@ -83,12 +84,12 @@ class AccountController(Controller):
     dependencies = MEMBER
 
     @get("/", name="account")
-    async def show(self, member: StaffMember) -> Template:
+    async def show(self, member: NamedDependency[StaffMember]) -> Template:
         return await _account_page(member)
 
     @get("/second-factor", name="second_factor_setup")
     async def setup(
-        self, request: Request[Any, Any, Any], member: StaffMember
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
     ) -> Template | Redirect:
         if await totp.is_on(member.user_id):
             return Redirect(ACCOUNT_URL, status_code=303)
@@ -96,7 +97,7 @@ class AccountController(Controller):
 
     @post("/second-factor", name="second_factor_on")
     async def turn_on(
-        self, request: Request[Any, Any, Any], member: StaffMember
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
     ) -> Template | Redirect:
         """On, once the person's app makes the right code for the secret shown."""
         if await totp.is_on(member.user_id):
@@ -110,7 +111,7 @@ class AccountController(Controller):
 
     @post("/second-factor/off", name="second_factor_off")
     async def turn_off(
-        self, request: Request[Any, Any, Any], member: StaffMember
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
     ) -> Template | Redirect:
         """Off, with a current code: a session left open is not enough."""
         form = await request.form()

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from consult.auth import MEMBER, planners
@@ -70,12 +72,17 @@ class ApiTokenController(Controller):
 
     @get("/", name="api_tokens")
     async def tokens(
-        self, request: Request[Any, Any, Any], member: StaffMember, done: str | None = None
+        self,
+        request: Request[Any, Any, Any],
+        member: NamedDependency[StaffMember],
+        done: FromQuery[str | None] = None,
     ) -> Template:
         return await _page(request, member, done="revoked" if done == "revoked" else None)
 
     @post("/", name="create_api_token")
-    async def create(self, request: Request[Any, Any, Any], member: StaffMember) -> Template:
+    async def create(
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
+    ) -> Template:
         """Make a token and show its secret on this page only: nothing else ever
         shows it again, and the page is sent with no-store."""
         form = await request.form()
@@ -96,7 +103,7 @@ class ApiTokenController(Controller):
         )
 
     @post("/{token_id:int}/revoke", name="revoke_api_token")
-    async def revoke(self, token_id: TokenId, member: StaffMember) -> Redirect:
+    async def revoke(self, token_id: TokenId, member: NamedDependency[StaffMember]) -> Redirect:
         if not await api_tokens.revoke(token_id, member.user_id):
             raise NotFoundException()
         return Redirect(f"{TOKENS_URL}?done=revoked", status_code=303)

@@ -11,6 +11,7 @@ from typing import Any
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consult import i18n
@@ -26,7 +27,7 @@ class LanguageController(Controller):
         return Template("language/choose.html")
 
     @get("/{locale:str}", name="choose_language")
-    async def choose(self, request: Request[Any, Any, Any], locale: str) -> Redirect:
+    async def choose(self, request: Request[Any, Any, Any], locale: FromPath[str]) -> Redirect:
         """Keep the choice in a cookie and go back to the page it was made on."""
         if locale not in i18n.available_locales():
             raise NotFoundException()

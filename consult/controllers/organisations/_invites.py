@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consult.auth import start_staff_session
@@ -69,14 +70,16 @@ class AcceptInviteController(Controller):
     path = "/invite"
 
     @get("/{secret:str}", name="invite")
-    async def show(self, request: Request[Any, Any, Any], secret: str) -> Template:
+    async def show(self, request: Request[Any, Any, Any], secret: FromPath[str]) -> Template:
         invite = await invites.find(secret)
         if invite is None or invite.state is not InviteState.valid:
             return _closed(request, invite.state if invite else InviteState.unknown)
         return _form(request, invite, secret)
 
     @post("/{secret:str}", name="accept_invite")
-    async def accept(self, request: Request[Any, Any, Any], secret: str) -> Template | Redirect:
+    async def accept(
+        self, request: Request[Any, Any, Any], secret: FromPath[str]
+    ) -> Template | Redirect:
         form = await request.form()
         username = form_text(form, "username")
         # A password is taken as typed: spaces may be part of it.

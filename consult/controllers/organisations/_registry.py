@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
@@ -69,7 +70,9 @@ class OrganisationsController(Controller):
     dependencies = MEMBER
 
     @get("/", name="organisations")
-    async def index(self, request: Request[Any, Any, Any], member: StaffMember) -> Template:
+    async def index(
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
+    ) -> Template:
         return Template(
             "organisations/list.html",
             context={
@@ -85,7 +88,7 @@ class OrganisationsController(Controller):
 
     @post("/", name="create_organisation")
     async def create(
-        self, request: Request[Any, Any, Any], member: StaffMember
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
     ) -> Template | Redirect:
         values = await _values(request)
         data, errors = organisations.check(values, await reach_of(member))
@@ -110,7 +113,10 @@ class OrganisationsController(Controller):
 
     @post("/{organisation_id:int}", name="update_organisation")
     async def update(
-        self, request: Request[Any, Any, Any], organisation_id: OrganisationId, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        organisation_id: OrganisationId,
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         organisation = await _organisation_or_404(organisation_id)
         values = await _values(request)
@@ -123,7 +129,10 @@ class OrganisationsController(Controller):
 
     @post("/{organisation_id:int}/invites", name="create_invite")
     async def invite(
-        self, request: Request[Any, Any, Any], organisation_id: OrganisationId, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        organisation_id: OrganisationId,
+        member: NamedDependency[StaffMember],
     ) -> Template:
         """Make an invitation and show its link on this reply only: the database keeps
         only its hash, and the page is sent with no-store."""

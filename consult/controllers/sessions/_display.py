@@ -7,6 +7,8 @@ from typing import Any
 
 import segno
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from markupsafe import Markup, escape
 
@@ -60,7 +62,10 @@ class SessionDisplayController(Controller):
 
     @get("/poster", name="session_poster")
     async def poster(
-        self, request: Request[Any, Any, Any], member: StaffMember, session_id: int
+        self,
+        request: Request[Any, Any, Any],
+        member: NamedDependency[StaffMember],
+        session_id: FromPath[int],
     ) -> Template:
         """An A4 poster: the QR code, the code in large type and how to join, in the
         session's language rather than the viewer's."""
@@ -92,9 +97,9 @@ class SessionDisplayController(Controller):
     async def live(
         self,
         request: Request[Any, Any, Any],
-        member: StaffMember,
-        session_id: int,
-        heard: str | None = None,
+        member: NamedDependency[StaffMember],
+        session_id: FromPath[int],
+        heard: FromQuery[str | None] = None,
     ) -> Template:
         """The number of completed responses of this session (never an answer),
         large enough for a projector; htmx asks for the number every 10 seconds."""

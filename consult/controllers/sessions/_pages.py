@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from consult.auth import MEMBER, any_staff
@@ -123,7 +125,9 @@ class SessionsController(Controller):
     dependencies = MEMBER
 
     @get("/", name="sessions")
-    async def list_sessions(self, request: Request[Any, Any, Any], member: StaffMember) -> Template:
+    async def list_sessions(
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
+    ) -> Template:
         sessions = await hosted_sessions.sessions_for_member(member)
         return Template(
             "sessions/list.html",
@@ -136,7 +140,9 @@ class SessionsController(Controller):
         )
 
     @get("/new", name="session_new")
-    async def new_form(self, request: Request[Any, Any, Any], member: StaffMember) -> Template:
+    async def new_form(
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
+    ) -> Template:
         return Template(
             "sessions/new.html",
             context=await _form_context(request, member, _new_values(request, member), {}),
@@ -144,7 +150,7 @@ class SessionsController(Controller):
 
     @post("/new", name="session_create")
     async def create(
-        self, request: Request[Any, Any, Any], member: StaffMember
+        self, request: Request[Any, Any, Any], member: NamedDependency[StaffMember]
     ) -> Template | Redirect:
         values = _sent_values(await request.form())
         data, errors = hosted_sessions.parse_form(values)
@@ -160,13 +166,19 @@ class SessionsController(Controller):
 
     @get("/{session_id:int}", name="session")
     async def show(
-        self, request: Request[Any, Any, Any], member: StaffMember, session_id: int
+        self,
+        request: Request[Any, Any, Any],
+        member: NamedDependency[StaffMember],
+        session_id: FromPath[int],
     ) -> Template:
         return await _session_page(request, member, await member_session(member, session_id))
 
     @post("/{session_id:int}", name="session_update")
     async def update(
-        self, request: Request[Any, Any, Any], member: StaffMember, session_id: int
+        self,
+        request: Request[Any, Any, Any],
+        member: NamedDependency[StaffMember],
+        session_id: FromPath[int],
     ) -> Template | Redirect:
         session = await member_session(member, session_id)
         values = _sent_values(await request.form())
