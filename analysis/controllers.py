@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from analysis import crosstabs, export_jobs, services
@@ -36,9 +38,9 @@ class ResultsController(Controller):
     async def results(
         self,
         request: Request[Any, Any, Any],
-        survey_id: int,
-        member: StaffMember,
-        by: str | None = None,
+        survey_id: FromPath[int],
+        member: NamedDependency[StaffMember],
+        by: FromQuery[str | None] = None,
     ) -> Template:
         """One-way results with bar charts; with ?by=SEGMENT, every choice question
         broken down by it. htmx polls the results body while the consultation runs."""
@@ -72,7 +74,7 @@ class ResultsController(Controller):
         )
 
     @get("/export.xlsx", name="export_moved")
-    async def export_moved(self, survey_id: int) -> Redirect:
+    async def export_moved(self, survey_id: FromPath[int]) -> Redirect:
         """The old address of the workbook (bookmarks, old links): exports are now
         asked for with a POST and written in the background, from the results page."""
         return Redirect(f"/staff/surveys/{survey_id}/results#exports", status_code=303)

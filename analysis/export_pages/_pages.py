@@ -7,7 +7,9 @@ from typing import Any
 
 from babel.numbers import format_decimal
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath
 from litestar.response import File, Redirect, Template
 
 from analysis import export_jobs
@@ -54,7 +56,10 @@ class SurveyExportController(Controller):
 
     @post("/", name="export_queue")
     async def queue(
-        self, request: Request[Any, Any, Any], survey_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        survey_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Redirect:
         """Queue an export (audited now, when it is asked for) and show its progress."""
         if await surveys.by_id(survey_id) is None:
@@ -75,7 +80,10 @@ class ExportJobController(Controller):
 
     @get("/", name="export_job")
     async def job(
-        self, request: Request[Any, Any, Any], job_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        job_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template:
         """The job's status and progress; htmx polls the fragment while it runs.
         Reads only: nothing is written here."""
@@ -110,7 +118,7 @@ class ExportJobController(Controller):
         return Template("exports/job.html", context=context)
 
     @get("/download", name="export_download")
-    async def download(self, job_id: int, member: StaffMember) -> File:
+    async def download(self, job_id: FromPath[int], member: NamedDependency[StaffMember]) -> File:
         """The finished file, as often as asked until it expires (the export was
         audited when it was asked for; a download writes nothing)."""
         job = await _visible_job(job_id, member)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from analysis import outreach
@@ -62,12 +63,14 @@ class OutreachController(Controller):
     guards = [planners]
 
     @get("/", name="outreach")
-    async def show(self, request: Request[Any, Any, Any], consultation_id: int) -> Template:
+    async def show(
+        self, request: Request[Any, Any, Any], consultation_id: FromPath[int]
+    ) -> Template:
         return await _page(request, consultation_id)
 
     @post("/targets", name="outreach_targets")
     async def set_targets(
-        self, request: Request[Any, Any, Any], consultation_id: int
+        self, request: Request[Any, Any, Any], consultation_id: FromPath[int]
     ) -> Template | Redirect:
         consultation = await consultation_or_404(consultation_id)
         form = await request.form()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
@@ -64,7 +65,7 @@ class QuarantineController(Controller):
 
     @post("/{response_id:int}/count", name="quarantine_count")
     async def count_it(
-        self, survey_id: ObjectId, response_id: ObjectId, member: StaffMember
+        self, survey_id: ObjectId, response_id: ObjectId, member: NamedDependency[StaffMember]
     ) -> Redirect:
         """Count a held response: it joins the results (and the tally) at once."""
         if not await abuse.release(survey_id, response_id, member.user_id):
@@ -73,7 +74,7 @@ class QuarantineController(Controller):
 
     @post("/{response_id:int}/keep-out", name="quarantine_keep_out")
     async def keep_out(
-        self, survey_id: ObjectId, response_id: ObjectId, member: StaffMember
+        self, survey_id: ObjectId, response_id: ObjectId, member: NamedDependency[StaffMember]
     ) -> Redirect:
         """Keep a held response out of every count; it stays stored, never deleted."""
         if not await abuse.keep_out(survey_id, response_id, member.user_id):

@@ -9,7 +9,9 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from analysis import findings
@@ -165,12 +167,14 @@ class FindingsController(Controller):
 
     @get("/findings", name="findings")
     async def list_findings(
-        self, request: Request[Any, Any, Any], consultation_id: int
+        self, request: Request[Any, Any, Any], consultation_id: FromPath[int]
     ) -> Template:
         return await _list_page(request, await consultation_or_404(consultation_id))
 
     @get("/findings/new", name="finding_new")
-    async def new_form(self, request: Request[Any, Any, Any], consultation_id: int) -> Template:
+    async def new_form(
+        self, request: Request[Any, Any, Any], consultation_id: FromPath[int]
+    ) -> Template:
         consultation = await consultation_or_404(consultation_id)
         return Template(
             "strategy/new_finding.html",
@@ -184,7 +188,10 @@ class FindingsController(Controller):
 
     @post("/findings/new", name="finding_create")
     async def create(
-        self, request: Request[Any, Any, Any], consultation_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        consultation_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         consultation = await consultation_or_404(consultation_id)
         form = await request.form()
@@ -211,13 +218,15 @@ class FindingsController(Controller):
         return back(f"/staff/findings/{finding_id}", done="created")
 
     @get("/strategy-areas", name="strategy_areas")
-    async def areas_form(self, request: Request[Any, Any, Any], consultation_id: int) -> Template:
+    async def areas_form(
+        self, request: Request[Any, Any, Any], consultation_id: FromPath[int]
+    ) -> Template:
         consultation = await consultation_or_404(consultation_id)
         return await _areas_page(request, consultation)
 
     @post("/strategy-areas", name="strategy_areas_save")
     async def save_areas(
-        self, request: Request[Any, Any, Any], consultation_id: int
+        self, request: Request[Any, Any, Any], consultation_id: FromPath[int]
     ) -> Template | Redirect:
         consultation = await consultation_or_404(consultation_id)
         form = await request.form()
@@ -262,13 +271,18 @@ class FindingController(Controller):
     dependencies = MEMBER
 
     @get("/", name="finding")
-    async def edit_form(self, request: Request[Any, Any, Any], finding_id: int) -> Template:
+    async def edit_form(
+        self, request: Request[Any, Any, Any], finding_id: FromPath[int]
+    ) -> Template:
         consultation, finding = await finding_or_404(finding_id)
         return await _edit_page(request, consultation, finding)
 
     @post("/", name="finding_save")
     async def save(
-        self, request: Request[Any, Any, Any], finding_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        finding_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         consultation, finding = await finding_or_404(finding_id)
         values = _form_values(await request.form())
@@ -286,14 +300,19 @@ class FindingController(Controller):
         return back(f"/staff/findings/{finding.id}", done="saved")
 
     @post("/delete", name="finding_delete")
-    async def delete(self, finding_id: int, member: StaffMember) -> Redirect:
+    async def delete(
+        self, finding_id: FromPath[int], member: NamedDependency[StaffMember]
+    ) -> Redirect:
         consultation, finding = await finding_or_404(finding_id)
         await findings.delete_finding(finding.id, member.user_id)
         return back(findings_url(consultation.id), done="deleted")
 
     @post("/evidence", name="finding_evidence_add")
     async def add_evidence(
-        self, request: Request[Any, Any, Any], finding_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        finding_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         consultation, finding = await finding_or_404(finding_id)
         form = await request.form()
@@ -326,7 +345,10 @@ class FindingController(Controller):
 
     @post("/evidence/{evidence_id:int}/delete", name="finding_evidence_delete")
     async def remove_evidence(
-        self, finding_id: int, evidence_id: int, member: StaffMember
+        self,
+        finding_id: FromPath[int],
+        evidence_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Redirect:
         _, finding = await finding_or_404(finding_id)
         if not await findings.remove_evidence(finding.id, evidence_id, member.user_id):

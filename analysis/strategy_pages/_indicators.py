@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from analysis import crosstabs, indicators
@@ -83,13 +84,15 @@ class IndicatorsController(Controller):
     dependencies = MEMBER
 
     @get("/", name="indicators")
-    async def show(self, request: Request[Any, Any, Any], survey_id: int) -> Template:
+    async def show(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template:
         """The indicators; with ?question=ID, the form to add one on that question."""
         question = int_or_none(request.query_params.get("question"))
         return await _page(request, survey_id, question_id=question)
 
     @post("/", name="indicator_create")
-    async def create(self, request: Request[Any, Any, Any], survey_id: int) -> Template | Redirect:
+    async def create(
+        self, request: Request[Any, Any, Any], survey_id: FromPath[int]
+    ) -> Template | Redirect:
         spec, _ = await survey_and_consultation(survey_id)
         form = await request.form()
         question_id = int_or_none(form.get("question"))
@@ -116,7 +119,7 @@ class IndicatorController(Controller):
     guards = [planners]
 
     @post("/delete", name="indicator_delete")
-    async def delete(self, indicator_id: int) -> Redirect:
+    async def delete(self, indicator_id: FromPath[int]) -> Redirect:
         survey_id = await indicators.survey_of_indicator(indicator_id)
         if survey_id is None or not await indicators.delete_indicator(indicator_id):
             raise NotFoundException()

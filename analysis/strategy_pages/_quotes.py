@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from analysis import quotes, text_insights
@@ -68,7 +70,7 @@ class QuotesController(Controller):
     guards = [planners]
 
     @get("/", name="quotes")
-    async def show(self, request: Request[Any, Any, Any], survey_id: int) -> Template:
+    async def show(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template:
         return await _page(request, survey_id)
 
 
@@ -79,7 +81,10 @@ class QuoteController(Controller):
 
     @post("/text-answers/{text_answer_id:int}/quote", name="quote_approve")
     async def approve(
-        self, request: Request[Any, Any, Any], text_answer_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        text_answer_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Redirect:
         survey_id = await quotes.survey_of_text_answer(text_answer_id)
         if survey_id is None:
@@ -95,7 +100,10 @@ class QuoteController(Controller):
 
     @post("/quotes/{quote_id:int}", name="quote_edit")
     async def edit(
-        self, request: Request[Any, Any, Any], quote_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        quote_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         survey_id = await quotes.survey_of_quote(quote_id)
         if survey_id is None:
@@ -108,7 +116,9 @@ class QuoteController(Controller):
         return back(quotes_url(survey_id), done="saved")
 
     @post("/quotes/{quote_id:int}/delete", name="quote_withdraw")
-    async def withdraw(self, quote_id: int, member: StaffMember) -> Redirect:
+    async def withdraw(
+        self, quote_id: FromPath[int], member: NamedDependency[StaffMember]
+    ) -> Redirect:
         survey_id = await quotes.survey_of_quote(quote_id)
         if survey_id is None or not await quotes.withdraw(quote_id, member.user_id):
             raise NotFoundException()

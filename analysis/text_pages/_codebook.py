@@ -8,7 +8,9 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from analysis import codebooks, coding, text_insights
@@ -101,11 +103,13 @@ class CodebookController(Controller):
     dependencies = MEMBER
 
     @get("/", name="text_codebook")
-    async def codebook(self, request: Request[Any, Any, Any], survey_id: int) -> Template:
+    async def codebook(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template:
         return await _page(request, survey_id)
 
     @get("/export.json", name="text_codebook_export")
-    async def export(self, survey_id: int, member: StaffMember) -> Response[str]:
+    async def export(
+        self, survey_id: FromPath[int], member: NamedDependency[StaffMember]
+    ) -> Response[str]:
         spec, consultation = await survey_and_consultation(survey_id)
         body = await codebooks.export_codebook(spec.id)
         await audit.record(member.user_id, "export_codebook", "survey", spec.id, is_export=True)
@@ -121,7 +125,10 @@ class CodebookController(Controller):
 
     @post("/import", name="text_codebook_import")
     async def import_file(
-        self, request: Request[Any, Any, Any], survey_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        survey_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         spec, _ = await survey_and_consultation(survey_id)
         form = await request.form()
@@ -143,14 +150,14 @@ class CodebookController(Controller):
         return await _page(request, spec.id, import_error=message, status_code=422)
 
     @post("/recode", name="text_recode")
-    async def recode(self, survey_id: int) -> Redirect:
+    async def recode(self, survey_id: FromPath[int]) -> Redirect:
         spec, _ = await survey_and_consultation(survey_id)
         given = await coding.recode_survey(spec.id)
         return back(text_url(spec.id, "codebook"), done="recoded", count=given)
 
     @post("/{theme_id:int}", name="text_theme_edit")
     async def edit(
-        self, request: Request[Any, Any, Any], survey_id: int, theme_id: int
+        self, request: Request[Any, Any, Any], survey_id: FromPath[int], theme_id: FromPath[int]
     ) -> Template | Redirect:
         spec, _ = await survey_and_consultation(survey_id)
         if await text_insights.theme_card(spec.id, theme_id, ThemeStatus.accepted) is None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from analysis import crosstabs, text_insights
@@ -24,9 +26,9 @@ class TextOverviewController(Controller):
     async def overview(
         self,
         request: Request[Any, Any, Any],
-        survey_id: int,
-        member: StaffMember,
-        by: str | None = None,
+        survey_id: FromPath[int],
+        member: NamedDependency[StaffMember],
+        by: FromQuery[str | None] = None,
     ) -> Template:
         """Per long-text question: counts, languages, sentiment and themes; with
         ?by=SEGMENT, each question's themes broken down by it."""

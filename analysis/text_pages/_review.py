@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from analysis import text_insights
@@ -36,9 +38,9 @@ class ReviewController(Controller):
     async def review(
         self,
         request: Request[Any, Any, Any],
-        survey_id: int,
-        theme_id: int,
-        member: StaffMember,
+        survey_id: FromPath[int],
+        theme_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template:
         spec, consultation = await survey_and_consultation(survey_id)
         theme = await text_insights.theme_card(spec.id, theme_id, ThemeStatus.accepted)
@@ -66,10 +68,10 @@ class ReviewController(Controller):
     async def decide(
         self,
         request: Request[Any, Any, Any],
-        survey_id: int,
-        theme_id: int,
-        coding_id: int,
-        member: StaffMember,
+        survey_id: FromPath[int],
+        theme_id: FromPath[int],
+        coding_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         spec, _ = await survey_and_consultation(survey_id)
         theme = await text_insights.theme_card(spec.id, theme_id, ThemeStatus.accepted)

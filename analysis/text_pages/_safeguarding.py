@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from analysis import text_insights
@@ -72,13 +74,20 @@ class SafeguardingController(Controller):
 
     @get("/", name="text_safeguarding")
     async def flags(
-        self, request: Request[Any, Any, Any], survey_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        survey_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template:
         return await _page(request, survey_id, member)
 
     @post("/{flag_id:int}", name="text_follow_up")
     async def follow_up(
-        self, request: Request[Any, Any, Any], survey_id: int, flag_id: int, member: StaffMember
+        self,
+        request: Request[Any, Any, Any],
+        survey_id: FromPath[int],
+        flag_id: FromPath[int],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         spec, _ = await survey_and_consultation(survey_id)
         if await text_insights.flag(spec.id, flag_id) is None:
@@ -106,7 +115,9 @@ class OriginalTextController(Controller):
     dependencies = MEMBER
 
     @post("/{text_answer_id:int}/original", name="text_original")
-    async def original(self, text_answer_id: int, member: StaffMember) -> Template:
+    async def original(
+        self, text_answer_id: FromPath[int], member: NamedDependency[StaffMember]
+    ) -> Template:
         """The original, personal data included: a POST ("Show original"), because
         each view writes its audit row and no GET writes. The page is no-store."""
         found = await text_insights.original_text(text_answer_id)

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from analysis import codebooks, text_insights
@@ -94,11 +96,11 @@ class ThemesController(Controller):
     dependencies = MEMBER
 
     @get("/", name="text_themes")
-    async def themes(self, request: Request[Any, Any, Any], survey_id: int) -> Template:
+    async def themes(self, request: Request[Any, Any, Any], survey_id: FromPath[int]) -> Template:
         return await _page(request, survey_id)
 
     @post("/suggest", name="text_suggest")
-    async def suggest(self, survey_id: int) -> Redirect:
+    async def suggest(self, survey_id: FromPath[int]) -> Redirect:
         spec, _ = await survey_and_consultation(survey_id)
         found = await codebooks.suggest_for_survey(spec.id)
         return back(text_url(spec.id, "themes"), done="suggested", found=found)
@@ -107,10 +109,10 @@ class ThemesController(Controller):
     async def act(
         self,
         request: Request[Any, Any, Any],
-        survey_id: int,
-        theme_id: int,
-        action: str,
-        member: StaffMember,
+        survey_id: FromPath[int],
+        theme_id: FromPath[int],
+        action: FromPath[str],
+        member: NamedDependency[StaffMember],
     ) -> Template | Redirect:
         spec, consultation = await survey_and_consultation(survey_id)
         card = await text_insights.theme_card(spec.id, theme_id, ThemeStatus.suggested)
