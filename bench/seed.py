@@ -192,7 +192,7 @@ def seed_responses(
             answers_added += len(answers)
         started = time.perf_counter()
         # The first new id is our own integer, so it can go into the SQL text.
-        db.execute(delta_sql(f"r.id >= {int(next_id)}", 1))
+        db.execute(delta_sql(f"r.id >= {int(next_id)}", 1, shard="0"))
         tally_s = time.perf_counter() - started
         if queue_text:
             db.execute(
@@ -243,7 +243,7 @@ async def _seed_postgres(url: str, survey_id: int, count: int, seed: int) -> See
             await connection.execute("ANALYZE response")
             await connection.execute("ANALYZE answer")
             started = time.perf_counter()
-            await connection.execute(delta_sql(f"r.id >= {int(next_id)}", 1))
+            await connection.execute(delta_sql(f"r.id >= {int(next_id)}", 1, shard="0"))
             tally_s = time.perf_counter() - started
     finally:
         await connection.close()

@@ -44,15 +44,12 @@ def uvicorn_command(app_factory: str, port: int, workers: int = 1) -> list[str]:
     ]
 
 
-def app_command(port: int, workers: int) -> list[str]:
-    """The app with one limit lifted for measuring submissions (bench.app_under_test),
-    served as `consult serve --workers N` serves it (uvicorn's supervisor, proxy
-    headers trusted from 127.0.0.1 only, which no resident's address is)."""
-    return uvicorn_command("bench.app_under_test:create_app", port, workers)
-
-
-def consult_command(port: int) -> list[str]:
-    return [str(VENV_BIN / "consult"), "serve", "--host", HOST, "--port", str(port)]
+def consult_command(port: int, workers: int = 1) -> list[str]:
+    """`consult serve`, as an operator runs it."""
+    return [
+        *(str(VENV_BIN / "consult"), "serve", "--host", HOST, "--port", str(port)),
+        *("--workers", str(workers)),
+    ]
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], port: int, ready_path: str) -> None:

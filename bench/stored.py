@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from bench import db
 
 KEYS_PER_QUERY = 500
-# surveys.abuse.SPIKE_PER_SURVEY as shipped: more than 60 a minute to one survey,
+# CONSULT_SPIKE_PER_MINUTE as shipped: more than 60 a minute to one survey,
 # counted in fixed windows that start with the first submission after the last.
 SHIPPED_SPIKE_LIMIT = 60
 SPIKE_WINDOW_S = 60.0

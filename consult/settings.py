@@ -70,6 +70,12 @@ class Settings:
     port: int = field(default_factory=lambda: int(os.environ.get("CONSULT_PORT", "8000")))
     # CONSULT_WORKERS: app processes for `consult serve` (PostgreSQL: several; SQLite: 1).
     workers: int = field(default_factory=lambda: int(os.environ.get("CONSULT_WORKERS", "1")))
+    # CONSULT_POSTGRES_WRITERS: on PostgreSQL, batches of submissions each process
+    # writes at once (consult/group_commit.py); more help when the database is on
+    # another machine, where every statement waits for the network. SQLite: always 1.
+    postgres_writers: int = field(
+        default_factory=lambda: max(1, int(os.environ.get("CONSULT_POSTGRES_WRITERS", "2")))
+    )
     # CONSULT_DEFAULT_LOCALE: the language a page falls back to.
     default_locale: str = field(
         default_factory=lambda: os.environ.get("CONSULT_DEFAULT_LOCALE", "en")
@@ -133,6 +139,13 @@ class Settings:
     # from one browser, in a spike or with copied text, and refuse a flood (surveys/
     # abuse); off only for load tests and benchmarks that send thousands from one address.
     abuse_checks: bool = field(default_factory=lambda: _bool("CONSULT_ABUSE_CHECKS", True))
+    # CONSULT_SPIKE_PER_MINUTE: with abuse checks on, responses to one survey beyond
+    # this many a minute (from all addresses together) are held for review as a
+    # "spike"; raise it before a consultation is announced on the news (a real surge
+    # looks like one), 0 turns the spike check off.
+    spike_per_minute: int = field(
+        default_factory=lambda: max(0, int(os.environ.get("CONSULT_SPIKE_PER_MINUTE", "60")))
+    )
     # CONSULT_DEBUG: tracebacks in responses; never in production.
     debug: bool = field(default_factory=lambda: _bool("CONSULT_DEBUG", False))
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from piccolo.columns import Text
+
+from consult import bound_lists
 from consult.group_commit import GroupCommit
 from consult.tables import Consultation, ConsultationStatus
 from surveys import abuse, tally, text_queue
@@ -249,13 +252,21 @@ def answer_row_values(response_id: int, answer: AnswerValue) -> tuple[Any, ...]:
     )
 
 
+# Each answer column's PostgreSQL array type, for bound_lists.insert_rows_sql.
+_ANSWER_COLUMN_TYPES = [
+    (column._meta.db_column_name, "text" if isinstance(column, Text) else "int")
+    for column in _ANSWER_COLUMNS
+]
+
+
 async def _insert_answers(rows: list[tuple[int, AnswerValue]]) -> None:
     """Multi-row INSERTs written out: building an Answer object and its SQL for each
-    row cost more CPU than the rest of a submission together."""
+    row cost more CPU than the rest of a submission together. On PostgreSQL one
+    statement of the same text for any batch (an array per column)."""
     for start in range(0, len(rows), _ANSWER_ROWS_PER_INSERT):
-        chunk = rows[start : start + _ANSWER_ROWS_PER_INSERT]
-        values = [value for row in chunk for value in answer_row_values(*row)]
-        await Answer.raw(answers_insert_sql(len(chunk)), *values)
+        chunk = [answer_row_values(*row) for row in rows[start : start + _ANSWER_ROWS_PER_INSERT]]
+        sql = bound_lists.insert_rows_sql(Answer._meta.tablename, _ANSWER_COLUMN_TYPES, len(chunk))
+        await Answer.raw(sql, *bound_lists.insert_rows_values(chunk))
 
 
 _submissions: GroupCommit[_Submission, _Stored | abuse.Verdict] = GroupCommit(_store)

@@ -204,15 +204,18 @@ class Tally(Table):
     "any": (s, 0, 0, 0) is the survey's complete responses; (s, q, 0, 0) those who
     answered q; (s, q, o, 0) those who chose o; (s, q, o, t) a matrix cell and
     (s, q, 0, t) those who rated statement t. Plain integers rather than foreign
-    keys, because 0 is a key. surveys.tally upserts on the unique index `tally_cell`
-    over the four keys, made by a migration in SQL (Piccolo's Unique constraint is
-    an ALTER TABLE that SQLite does not have).
+    keys, because 0 is a key. Each cell is kept in shards (consult.group_commit.
+    writer_shard), summed when read, so that batches written at once never wait for
+    one another's lock on a survey's busiest rows. surveys.tally upserts on the
+    unique index `tally_cell` over the four keys and the shard, made by a migration
+    in SQL (Piccolo's Unique constraint is an ALTER TABLE that SQLite does not have).
     """
 
     survey = Integer()
     question = Integer()
     option = Integer()
     statement = Integer()
+    shard = Integer(default=0)
     responses = Integer(default=0)
 
 

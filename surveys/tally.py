@@ -7,7 +7,10 @@ query over a few hundred rows however many responses are stored, and the cost of
 storing 1,000 more is the work for those 1,000.
 
 Each change is one INSERT ... SELECT ... GROUP BY over the answers of the responses
-concerned, upserted into the tally: the database counts, never Python.
+concerned, upserted into the tally: the database counts, never Python. A writer
+adds to its own shard of each cell (consult.group_commit.writer_shard), so that
+batches committed at once do not queue for the lock on a survey's busiest rows
+(its response count above all); a read sums the shards.
 """
 
 # The SQL here is built from fixed fragments and {} placeholders only; every value
@@ -19,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from consult import bound_lists
+from consult.group_commit import writer_shard
 from surveys.tables import Tally
 
 # Response ids per statement: the ids are bound five times, within both engines'
@@ -37,9 +42,11 @@ _CELLS = (
 )
 
 
-def delta_sql(responses_clause: str, sign: int) -> str:
+def delta_sql(responses_clause: str, sign: int, shard: str = "{}") -> str:
     """INSERT ... SELECT adding (sign=1) or retracting (-1) the cells of the complete
-    responses that `responses_clause` (a condition on `r`, the response) selects.
+    responses that `responses_clause` (a condition on `r`, the response) selects, in
+    the shard bound first (before the clause's values, which come once per cell kind;
+    `shard` may instead be an integer's SQL text, for a script's bulk load).
 
     Rows are upserted in key order, so two transactions that touch the same cells
     lock them in the same order and cannot deadlock on PostgreSQL.
@@ -67,21 +74,21 @@ def delta_sql(responses_clause: str, sign: int) -> str:
     # `WHERE 1 = 1` before ON CONFLICT: SQLite's documented way to parse an upsert
     # whose rows come from a SELECT.
     return (
-        "INSERT INTO tally (survey, question, option, statement, responses)"
-        f" SELECT survey, question, option, statement, {sign} * n FROM ({union}) AS delta"
+        "INSERT INTO tally (survey, question, option, statement, shard, responses)"
+        f" SELECT survey, question, option, statement, CAST({shard} AS INTEGER), {sign} * n"
+        f" FROM ({union}) AS delta"
         " WHERE 1 = 1 ORDER BY survey, question, option, statement"
-        " ON CONFLICT (survey, question, option, statement)"
+        " ON CONFLICT (survey, question, option, statement, shard)"
         " DO UPDATE SET responses = tally.responses + excluded.responses"
     )
 
 
 async def _apply(response_ids: Sequence[int], sign: int) -> None:
     ids = sorted(set(response_ids))
+    shard = writer_shard()
     for start in range(0, len(ids), _IDS_PER_STATEMENT):
-        chunk = ids[start : start + _IDS_PER_STATEMENT]
-        placeholders = ", ".join(["{}"] * len(chunk))
-        clause = f"r.id IN ({placeholders})"
-        await Tally.raw(delta_sql(clause, sign), *(chunk * len(_CELLS)))
+        clause, values = bound_lists.any_of("r.id", ids[start : start + _IDS_PER_STATEMENT])
+        await Tally.raw(delta_sql(clause, sign), shard, *(values * len(_CELLS)))
 
 
 async def add(response_ids: Sequence[int]) -> None:
@@ -98,7 +105,7 @@ async def retract(response_ids: Sequence[int]) -> None:
 async def rebuild(survey_id: int) -> None:
     """Count a survey's responses afresh (after a repair or a bulk load outside the app)."""
     await Tally.delete().where(Tally.survey == survey_id)
-    await Tally.raw(delta_sql("r.survey = {}", 1), *([survey_id] * len(_CELLS)))
+    await Tally.raw(delta_sql("r.survey = {}", 1), 0, *([survey_id] * len(_CELLS)))
 
 
 @dataclass(frozen=True)
@@ -124,10 +131,15 @@ class SurveyTally:
         return self.cells.get((question_id, option_id, statement_id), 0)
 
 
+_READ_SQL = (
+    "SELECT question, option, statement, SUM(responses) AS responses FROM tally"
+    " WHERE survey = {} GROUP BY question, option, statement"
+)
+
+
 async def read(survey_id: int) -> SurveyTally:
-    rows = await Tally.select(Tally.question, Tally.option, Tally.statement, Tally.responses).where(
-        Tally.survey == survey_id
-    )
+    """The survey's cells, each the sum of its shards."""
+    rows = await Tally.raw(_READ_SQL, survey_id)
     return SurveyTally(
-        {(row["question"], row["option"], row["statement"]): row["responses"] for row in rows}
+        {(row["question"], row["option"], row["statement"]): int(row["responses"]) for row in rows}
     )

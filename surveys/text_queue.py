@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from consult import jobs
+from consult import bound_lists, jobs
 from consult.database import write_transaction
 from surveys.tables import PendingText
 
@@ -22,13 +22,14 @@ async def enqueue(response_ids: Sequence[int]) -> None:
     their transaction: an answer is then queued if and only if it is stored)."""
     ids = sorted(set(response_ids))
     for start in range(0, len(ids), _IDS_PER_STATEMENT):
-        chunk = ids[start : start + _IDS_PER_STATEMENT]
-        placeholders = ", ".join(["{}"] * len(chunk))
+        responses, values = bound_lists.any_of(
+            "a.response", ids[start : start + _IDS_PER_STATEMENT]
+        )
         await PendingText.raw(
             "INSERT INTO pending_text (answer) SELECT a.id FROM answer a"  # noqa: S608
-            f" WHERE a.response IN ({placeholders}) AND a.text IS NOT NULL AND a.text <> ''"
+            f" WHERE {responses} AND a.text IS NOT NULL AND a.text <> ''"
             " ON CONFLICT (answer) DO NOTHING",
-            *chunk,
+            *values,
         )
 
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from consult import bound_lists
 from consult.database import write_transaction
 from consult.settings import get_settings
 from consult.tables import RateLimit
@@ -169,6 +170,28 @@ async def current(limit: Limit, subject: str) -> Count:
     return Count(int(rows[0]["hits"]), limit.limit, start + limit.window)
 
 
+async def current_many(limit: Limit, subjects: Sequence[str]) -> dict[str, int]:
+    """The attempts counted so far in each subject's current window (0 for one never
+    counted), in one query, without counting an attempt."""
+    if not subjects:
+        return {}
+    keys = {key_for(limit.purpose, subject): subject for subject in subjects}
+    found = dict.fromkeys(subjects, 0)
+    cutoff = _now() - limit.window
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), _KEYS_PER_STATEMENT):
+        chunk = ordered[start : start + _KEYS_PER_STATEMENT]
+        among, values = bound_lists.any_of("key", chunk, "text")
+        rows = await RateLimit.raw(
+            f"SELECT key, hits FROM {_TABLE} WHERE window_start > {{}} AND {among}",  # noqa: S608
+            cutoff,
+            *values,
+        )
+        for row in rows:
+            found[keys[row["key"]]] = int(row["hits"])
+    return found
+
+
 async def forget_old(keep_for: timedelta = KEEP_FOR) -> None:
     """Delete counters whose window started more than `keep_for` ago."""
     async with write_transaction():
@@ -185,6 +208,7 @@ __all__ = [
     "Count",
     "Limit",
     "current",
+    "current_many",
     "forget_old",
     "forget_old_within",
     "give_back",

@@ -26,7 +26,8 @@ Reasons (surveys.abuse.Flag), and the choices behind them:
   network, so a second from an address is no evidence on its own.
 - Neither repeat is flagged for a kiosk (a shared tablet) or a hosted session (a
   youth club's Wi-Fi): one device and one address legitimately send many there.
-- spike: more than 60 a minute to one survey, far above a busy session's rate.
+- spike: more than CONSULT_SPIKE_PER_MINUTE (60) a minute to one survey, far above
+  a busy session's rate (raise it before a consultation is in the news).
 - duplicate_text: the response's free text, normalised (case, spaces, punctuation
   and digits), is that of another response to the survey within a day; texts
   shorter than 20 letters are never compared ("no", "more police").
@@ -48,12 +49,12 @@ from surveys.abuse._judge import (
     FLOOD_PER_ADDRESS,
     PER_ADDRESS,
     PER_SESSION,
-    SPIKE_PER_SURVEY,
     TRACES_KEPT,
     Candidate,
     Verdict,
     forget_old_traces,
     judge,
+    spike_limit,
 )
 from surveys.abuse._review import (
     HeldAnswer,
@@ -85,7 +86,6 @@ __all__ = [
     "PER_ADDRESS",
     "PER_SESSION",
     "SECONDS_PER_PAGE",
-    "SPIKE_PER_SURVEY",
     "TRACES_KEPT",
     "Candidate",
     "Flag",
@@ -103,6 +103,7 @@ __all__ = [
     "normalise_text",
     "release",
     "review",
+    "spike_limit",
     "split_flags",
     "text_digest",
 ]

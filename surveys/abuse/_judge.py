@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from consult.group_commit import WRITER_SHARDS, writer_shard
 from consult.services import rate_limits
 from consult.services.rate_limits import Limit
 from consult.settings import get_settings
@@ -23,9 +24,12 @@ FLOOD_PER_ADDRESS = Limit("submit:address-flood", 200, timedelta(hours=1))
 # survey from one resident's session in an hour (not counted for a kiosk).
 PER_ADDRESS = Limit("submit:address", 20, timedelta(minutes=10))
 PER_SESSION = Limit("submit:session", 5, timedelta(hours=1))
-# Held as "spike": more than 60 a minute to one survey, far above what even a busy
-# hosted session sends (30 people pressing Send in the same minute).
-SPIKE_PER_SURVEY = Limit("submit:survey", 60, timedelta(minutes=1))
+# Held as "spike": more than CONSULT_SPIKE_PER_MINUTE (60) a minute to one survey,
+# far above what even a busy hosted session sends (30 people pressing Send in the
+# same minute). Counted in shards (consult.group_commit.writer_shard), summed when
+# judged: every batch counts one, and on one row they would wait for each other.
+SPIKE_PURPOSE = "submit:survey"
+SPIKE_WINDOW = timedelta(minutes=1)
 # Held as "repeat_address": the fourth and later response of a day to one survey
 # from one address (a household of three answers alike; many phones share one
 # address behind a mobile network, so the second is no evidence).
@@ -88,7 +92,7 @@ async def judge(candidates: Sequence[Candidate]) -> list[Verdict]:
     judged = [i for i in judged if i not in refused]
     await _count(PER_ADDRESS, Flag.rate, judged, candidates, flags, _address_subject)
     await _count(PER_SESSION, Flag.rate, judged, candidates, flags, _session_subject)
-    await _count(SPIKE_PER_SURVEY, Flag.spike, judged, candidates, flags, _survey_subject)
+    await _spikes(judged, candidates, flags)
     await _repeats(judged, candidates, flags)
     await _copies(judged, candidates, flags)
     await _prune_if_due()
@@ -117,8 +121,44 @@ def _session_subject(c: Candidate) -> str | None:
     return f"{c.survey_id}:{c.signals.browser}"
 
 
-def _survey_subject(c: Candidate) -> str | None:
-    return str(c.survey_id)
+def spike_limit() -> Limit | None:
+    """The spike limit as set (None: the check is off)."""
+    per_minute = get_settings().spike_per_minute
+    return Limit(SPIKE_PURPOSE, per_minute, SPIKE_WINDOW) if per_minute else None
+
+
+def _spike_subject(survey_id: int, shard: int) -> str:
+    return f"{survey_id}:{shard}"
+
+
+async def _spikes(
+    judged: list[int], candidates: Sequence[Candidate], flags: dict[int, list[str]]
+) -> None:
+    """Flag what goes beyond the spike limit: each candidate counted in this writer's
+    shard, and judged by its survey's count over every shard."""
+    limit = spike_limit()
+    if limit is None or not judged:
+        return
+    shard = writer_shard()
+    own = await rate_limits.hit_within(
+        limit, [_spike_subject(candidates[i].survey_id, shard) for i in judged]
+    )
+    surveys = sorted({candidates[i].survey_id for i in judged})
+    elsewhere = await rate_limits.current_many(
+        limit,
+        [
+            _spike_subject(s, other)
+            for s in surveys
+            for other in range(WRITER_SHARDS)
+            if other != shard
+        ],
+    )
+    others = dict.fromkeys(surveys, 0)
+    for subject, hits in elsewhere.items():
+        others[int(subject.split(":", 1)[0])] += hits
+    for i, count in zip(judged, own, strict=True):
+        if count.hits + others[candidates[i].survey_id] > limit.limit:
+            flags[i].append(Flag.spike.value)
 
 
 async def _count(

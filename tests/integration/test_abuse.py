@@ -8,6 +8,7 @@ A hosted session's people, on one Wi-Fi, are not held for sharing it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -208,17 +209,46 @@ def test_too_many_from_one_address_are_held_for_review(
     assert [latest(run, s)["flags"] for s in surveys] == ["", "", "rate"]
 
 
-def test_a_spike_is_held_for_review(client, run, make_survey, unhurried, monkeypatch):
-    from consult.services.rate_limits import Limit
+def _spike_limit(monkeypatch, per_minute: int) -> None:
+    from consult.settings import get_settings
     from surveys.abuse import _judge
 
-    monkeypatch.setattr(_judge, "SPIKE_PER_SURVEY", Limit("test:spike", 2, timedelta(minutes=1)))
+    settings = replace(get_settings(), spike_per_minute=per_minute)
+    monkeypatch.setattr(_judge, "get_settings", lambda: settings)
+
+
+def test_a_spike_is_held_for_review(client, run, make_survey, unhurried, monkeypatch):
+    _spike_limit(monkeypatch, 2)
     survey = make_survey("abuse-spike")
     flags = []
     for n in range(3):
         assert_thanked(client, respond(as_from(client, f"198.51.100.{20 + n}"), survey))
         flags.append(latest(run, survey)["flags"])
     assert flags == ["", "", "spike"]
+
+
+def test_a_spike_counts_every_writer_shard(client, run, make_survey, unhurried, monkeypatch):
+    """Batches written at once count in shards of their own (on PostgreSQL several per
+    process, and another process's): the limit is judged on their sum."""
+    from surveys.abuse import _judge
+
+    _spike_limit(monkeypatch, 3)
+    survey = make_survey("abuse-spike-shards")
+    flags = []
+    for n in range(4):
+        monkeypatch.setattr(_judge, "writer_shard", lambda n=n: n % 2)
+        assert_thanked(client, respond(as_from(client, f"198.51.100.{40 + n}"), survey))
+        flags.append(latest(run, survey)["flags"])
+    assert flags == ["", "", "", "spike"]
+
+
+def test_the_spike_check_can_be_turned_off(client, run, make_survey, unhurried, monkeypatch):
+    # CONSULT_SPIKE_PER_MINUTE=0: no limit, rather than a limit of none a minute.
+    _spike_limit(monkeypatch, 0)
+    survey = make_survey("abuse-spike-off")
+    for n in range(3):
+        assert_thanked(client, respond(as_from(client, f"198.51.100.{50 + n}"), survey))
+        assert latest(run, survey)["flags"] == ""
 
 
 def test_copied_text_is_held_and_short_answers_alike_are_not(client, run, make_survey, unhurried):

@@ -382,7 +382,7 @@ def test_items_written_together_share_transactions_and_get_their_own_results(run
     from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
-    group = GroupCommit(recorder)
+    group = GroupCommit(recorder, writers=1)
     keys = [new_key("gc-many") for _ in range(30)]
 
     results = run(_write_all, group, keys)
@@ -401,7 +401,7 @@ def test_batches_are_no_larger_than_max_batch(run, open_survey):
     from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
-    group = GroupCommit(recorder, max_batch=8)
+    group = GroupCommit(recorder, max_batch=8, writers=1)
     keys = [new_key("gc-capped") for _ in range(30)]
 
     results = run(_write_all, group, keys)
@@ -418,7 +418,7 @@ def test_an_item_error_fails_only_its_own_item(run, open_survey):
     from consult.group_commit import ITEM_ERRORS, GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
-    group = GroupCommit(recorder)
+    group = GroupCommit(recorder, writers=1)
     keys = [new_key("gc-good") for _ in range(8)]
     keys.insert(5, new_key("bad-gc"))
 
@@ -442,7 +442,7 @@ def test_any_other_error_fails_the_whole_batch_and_stores_none_of_it(run, open_s
     from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
-    group = GroupCommit(recorder)
+    group = GroupCommit(recorder, writers=1)
     first = new_key("gc-first")
     batch = [new_key("gc-unlucky") for _ in range(3)] + [new_key("boom-gc")]
 
@@ -480,7 +480,7 @@ def test_a_writer_cancelled_mid_batch_hands_the_others_items_on(run, open_survey
     from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
-    group = GroupCommit(recorder)
+    group = GroupCommit(recorder, writers=1)
     keys = [new_key("gc-cancel") for _ in range(3)]
     a, b, c = keys
 
@@ -519,7 +519,7 @@ def test_a_caller_cancelled_while_queued_does_not_hold_up_the_rest(run, open_sur
     from consult.group_commit import GroupCommit
 
     recorder = Recorder(open_survey.survey_id)
-    group = GroupCommit(recorder)
+    group = GroupCommit(recorder, writers=1)
     keys = [new_key("gc-queued") for _ in range(3)]
     a, b, c = keys
 
@@ -537,3 +537,110 @@ def test_a_caller_cancelled_while_queued_does_not_hold_up_the_rest(run, open_sur
     d = new_key("gc-after")
     assert run(group.write, d) == (d, run(_response_ids, [d])[d][0])
     assert recorder.batches[-1] == [d]
+
+
+# --- Several writers at once (PostgreSQL: CONSULT_POSTGRES_WRITERS) ---
+
+
+class GatedRecorder(Recorder):
+    """A Recorder whose every batch, once inside its transaction, reports itself on
+    `entered` (its keys and its writer's shard) and waits for its own gate."""
+
+    def __init__(self, survey_id: int) -> None:
+        super().__init__(survey_id)
+        self.entered: asyncio.Queue[tuple[list[str], int]] = asyncio.Queue()
+        self.gates: dict[str, asyncio.Event] = {}
+
+    def gate(self, key: str) -> asyncio.Event:
+        """The gate of the batch that starts with `key`."""
+        return self.gates.setdefault(key, asyncio.Event())
+
+    async def __call__(self, keys: list[str]) -> list[tuple[str, int]]:
+        from consult.group_commit import writer_shard
+
+        await self.entered.put((list(keys), writer_shard()))
+        await self.gate(keys[0]).wait()
+        return await super().__call__(keys)
+
+
+async def _three_at_once(group, recorder, keys: list[str]) -> tuple[list, list, list]:
+    tasks = [asyncio.create_task(group.write(key)) for key in keys]
+    inside = [await asyncio.wait_for(recorder.entered.get(), 10) for _ in range(3)]
+    for _ in range(5):
+        await asyncio.sleep(0)
+    waiting = [key for key, task in zip(keys, tasks, strict=True) if not task.done()]
+    for gate_key in [keys[0], keys[1], keys[2], keys[3]]:
+        recorder.gate(gate_key).set()
+    results = await asyncio.wait_for(asyncio.gather(*tasks), 10)
+    return inside, waiting, results
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(ENGINE != "postgres", reason="SQLite writes one batch at a time")
+def test_on_postgres_three_batches_are_written_at_once_each_in_its_own_shard(run, open_survey):
+    from consult.group_commit import GroupCommit
+
+    recorder = GatedRecorder(open_survey.survey_id)
+    group = GroupCommit(recorder, writers=3)
+    keys = [new_key("gc-three") for _ in range(5)]
+
+    inside, waiting, results = run(_three_at_once, group, recorder, keys)
+
+    # The first three each went alone, all three inside a transaction at once, each
+    # in a shard of its own; the other two waited, then went together.
+    assert sorted(batch for batch, _ in inside) == [[keys[0]], [keys[1]], [keys[2]]]
+    assert len({shard for _, shard in inside}) == 3
+    assert waiting == keys
+    assert recorder.batches[-1] == keys[3:]
+    ids = run(_response_ids, keys)
+    assert results == [(key, ids[key][0]) for key in keys]
+
+
+async def _hand_back(group, recorder, keys: list[str]) -> tuple[list[object], list[str]]:
+    """Two writers hold [a] and [b]; C and D queue; [b] ends, C takes [c, d]; [a] ends,
+    D finds its item in C's batch and waits; C is cancelled before it writes."""
+    a, b, c, d = keys
+    task_a = asyncio.create_task(group.write(a))
+    task_b = asyncio.create_task(group.write(b))
+    for _ in range(2):
+        await asyncio.wait_for(recorder.entered.get(), 10)
+    task_c = asyncio.create_task(group.write(c))
+    task_d = asyncio.create_task(group.write(d))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    recorder.gate(b).set()
+    taken_by_c, _ = await asyncio.wait_for(recorder.entered.get(), 10)
+    recorder.gate(a).set()
+    await asyncio.wait_for(task_a, 10)
+    for _ in range(5):
+        await asyncio.sleep(0)  # D gets the free writer, finds [c, d] taken, waits
+    task_c.cancel()
+    # D writes [c, d] itself: let that batch through.
+    recorder.gates[c] = asyncio.Event()
+    recorder.gate(c).set()
+    outcomes = await asyncio.wait_for(
+        asyncio.gather(task_a, task_b, task_c, task_d, return_exceptions=True), 10
+    )
+    return outcomes, taken_by_c
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(ENGINE != "postgres", reason="SQLite writes one batch at a time")
+def test_an_item_in_a_cancelled_writers_batch_is_written_by_its_own_caller(run, open_survey):
+    from consult.group_commit import GroupCommit
+
+    recorder = GatedRecorder(open_survey.survey_id)
+    group = GroupCommit(recorder, max_batch=2, writers=2)
+    keys = [new_key("gc-handed") for _ in range(4)]
+    a, b, c, d = keys
+
+    (result_a, result_b, result_c, result_d), taken_by_c = run(_hand_back, group, recorder, keys)
+
+    assert taken_by_c == [c, d]
+    assert isinstance(result_c, asyncio.CancelledError)
+    ids = run(_response_ids, keys)
+    # D is not left waiting for a batch nobody writes: it writes it, once.
+    assert result_d == (d, ids[d][0])
+    assert [result_a, result_b] == [(a, ids[a][0]), (b, ids[b][0])]
+    assert {key: len(found) for key, found in ids.items()} == dict.fromkeys(keys, 1)
+    assert recorder.batches[-1] == [c, d]

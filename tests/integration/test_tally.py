@@ -147,6 +147,42 @@ def test_a_retracted_response_leaves_every_cell_it_was_in(run, survey):
     assert counted == run(_recount, survey.survey_id)
 
 
+def test_cells_kept_in_several_shards_are_read_as_their_sum(client, run, survey, monkeypatch):
+    """Batches written at once count in shards of their own (consult.group_commit.
+    writer_shard); a response may be retracted from another shard than it was added
+    to. Whatever the shards, the results are the responses as stored."""
+    from consult.database import write_transaction
+    from surveys import tally
+    from surveys.tables import Response, ResponseStatus, Tally
+
+    before = _tally(run, survey.survey_id)[(0, 0, 0)]
+    for variant, shard in enumerate([5, 6, 7, 5]):
+        monkeypatch.setattr(tally, "writer_shard", lambda shard=shard: shard)
+        assert send_survey(client, survey.submit_url, _form(survey, variant)).status_code == 303
+    newest = run(
+        Response.select(Response.id)
+        .where(Response.survey == survey.survey_id)
+        .order_by(Response.id, ascending=False)
+        .first()
+        .run
+    )["id"]
+
+    async def withdraw_in_another_shard() -> None:
+        async with write_transaction():
+            await tally.retract([newest])
+            await Response.update({Response.status: ResponseStatus.withdrawn.value}).where(
+                Response.id == newest
+            )
+
+    monkeypatch.setattr(tally, "writer_shard", lambda: 9)
+    run(withdraw_in_another_shard)
+    shards = run(Tally.select(Tally.shard).where(Tally.survey == survey.survey_id).distinct().run)
+    assert {5, 6, 7, 9} <= {row["shard"] for row in shards}
+    counted = _tally(run, survey.survey_id)
+    assert counted[(0, 0, 0)] == before + 3
+    assert counted == run(_recount, survey.survey_id)
+
+
 def test_a_rebuilt_tally_equals_the_running_one(run, survey):
     from surveys import tally
 
