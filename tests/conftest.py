@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from tests.passwords import cheap_password_hashing
+
 ROOT = Path(__file__).resolve().parent.parent
 _WORK = Path(tempfile.mkdtemp(prefix="consult-tests-"))
 # Files a run makes for itself (deleted at its end).
@@ -44,6 +46,10 @@ os.environ.update(
         "DATABASE_URL": POSTGRES_URL if ENGINE == "postgres" else f"sqlite:///{TEMPLATE_DB}",
     }
 )
+
+
+# After the environment: Piccolo is imported for the first time here.
+cheap_password_hashing()
 
 
 def _migrate(database_url: str) -> None:
