@@ -8,7 +8,6 @@ the idle warning comes after seconds, not a minute and a half.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 
@@ -18,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 from consult.demo import DEMO_SESSIONS
 from consult.tables import SessionMode
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import DemoSite, _context, _database_url
+from tests.browser.conftest import DemoSite, _context, _database_url, _load_demo, serving
 from tests.browser.journey import (
     SURVEY_TITLE,
     answer,
@@ -28,8 +27,8 @@ from tests.browser.journey import (
     press,
     walk,
 )
-from tests.browser.live_server import consult_command, serving
 from tests.browser.words import words_in
+from tests.durability.server import Zygote
 from tests.fixtures import PASSWORD, run_in_fresh_loop
 
 pytestmark = pytest.mark.browser
@@ -110,28 +109,19 @@ def _drafts() -> int:
 
 
 @pytest.fixture(scope="module")
-def site(database: None) -> Iterator[DemoSite]:
+def site(database: None, server_parent: Zygote) -> Iterator[DemoSite]:
     """The demo, served with short kiosk timings, and a facilitator of the
     organisation hosting its shared-tablet session."""
     url = _database_url()
-    consult_command("demo", database_url=url)
+    _load_demo(url)
     _make_facilitator(_demo_sessions()["kiosk"][0])
     timings = {
         "CONSULT_KIOSK_IDLE_SECONDS": str(IDLE_SECONDS),
         "CONSULT_KIOSK_WARNING_SECONDS": str(WARNING_SECONDS),
         "CONSULT_KIOSK_THANKS_SECONDS": str(THANKS_SECONDS),
     }
-    saved = {name: os.environ.get(name) for name in timings}
-    os.environ.update(timings)
-    try:
-        with serving(url) as base_url:
-            yield DemoSite(base_url, url)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with serving(server_parent, url, **timings) as base_url:
+        yield DemoSite(base_url, url)
 
 
 @pytest.fixture

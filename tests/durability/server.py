@@ -7,6 +7,7 @@ which has imported the app once (tests/durability/zygote.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -83,33 +84,46 @@ class Server:
 
 
 class Zygote:
-    """The warm parent (tests/durability/zygote.py) of servers on one database."""
+    """The warm parent (tests/durability/zygote.py) of servers on one database, or
+    on a database per server (`server(DATABASE_URL=...)`)."""
 
-    def __init__(self, database_url: str, **env: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        environment: dict[str, str] | None = None,
+        stderr: int | None = subprocess.DEVNULL,
+        **env: str,
+    ) -> None:
+        """`environment` replaces a durability Server's (background loops off);
+        `stderr=None` lets the servers' logs through to this process's."""
         self.database_url = database_url
+        server_env = Server(database_url, **env).env if environment is None else environment
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tests.durability.zygote"],
             cwd=ROOT,
-            env={**Server(database_url, **env).env, "OPENBLAS_NUM_THREADS": "1"},
+            env={**server_env, "OPENBLAS_NUM_THREADS": "1"},
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=stderr,
             text=True,
         )
         assert self.process.stdout is not None
         if self.process.stdout.readline().strip() != "ready":
             raise RuntimeError("the zygote did not start")
 
-    def fork(self, port: int) -> int:
-        """A new `consult serve` on `port`; its pid."""
+    def fork(self, port: int, env: dict[str, str] | None = None) -> int:
+        """A new `consult serve` on `port`, with `env` over the zygote's
+        environment; its pid."""
         assert self.process.stdin is not None
         assert self.process.stdout is not None
-        self.process.stdin.write(f"{port}\n")
+        self.process.stdin.write(json.dumps({"port": port, "env": env or {}}) + "\n")
         self.process.stdin.flush()
         return int(self.process.stdout.readline())
 
-    def server(self) -> ForkedServer:
-        return ForkedServer(self)
+    def server(self, **env: str) -> ForkedServer:
+        """A server to start, with `env` over the zygote's environment."""
+        return ForkedServer(self, env)
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -123,14 +137,15 @@ class Zygote:
 class ForkedServer:
     """A server the zygote forks: started in a moment, killed and started again."""
 
-    def __init__(self, zygote: Zygote) -> None:
+    def __init__(self, zygote: Zygote, env: dict[str, str] | None = None) -> None:
         self.zygote = zygote
+        self.env = env or {}
         self.port = _free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.pid: int | None = None
 
     def launch(self) -> ForkedServer:
-        self.pid = self.zygote.fork(self.port)
+        self.pid = self.zygote.fork(self.port, self.env)
         return self
 
     def start(self) -> ForkedServer:
