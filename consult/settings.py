@@ -71,10 +71,11 @@ class Settings:
     # CONSULT_WORKERS: app processes for `consult serve` (PostgreSQL: several; SQLite: 1).
     workers: int = field(default_factory=lambda: int(os.environ.get("CONSULT_WORKERS", "1")))
     # CONSULT_POSTGRES_WRITERS: on PostgreSQL, batches of submissions each process
-    # writes at once (consult/group_commit.py); more help when the database is on
+    # writes at once (consult/group_commit.py). With the database on the same small
+    # box 1 was as fast as 3 (the cores are the limit); more help when it is on
     # another machine, where every statement waits for the network. SQLite: always 1.
     postgres_writers: int = field(
-        default_factory=lambda: max(1, int(os.environ.get("CONSULT_POSTGRES_WRITERS", "2")))
+        default_factory=lambda: max(1, int(os.environ.get("CONSULT_POSTGRES_WRITERS", "1")))
     )
     # CONSULT_DEFAULT_LOCALE: the language a page falls back to.
     default_locale: str = field(
