@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import sys
 from typing import Any
@@ -22,7 +21,6 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
 
 from analysis.controllers import ResultsController
 from analysis.export_jobs import export_worker
@@ -33,7 +31,7 @@ from analysis.quarantine_pages import QUARANTINE_CONTROLLERS
 from analysis.report_pages import REPORT_CONTROLLERS
 from analysis.strategy_pages import STRATEGY_CONTROLLERS
 from analysis.text_pages import TEXT_CONTROLLERS
-from consult import errors
+from consult import database, errors
 from consult.controllers.account import ACCOUNT_CONTROLLERS
 from consult.controllers.api import API_CONTROLLERS, openapi_config
 from consult.controllers.health import healthz
@@ -132,12 +130,8 @@ def security_headers_hook(settings: Settings) -> BeforeMessageSendHookHandler:
 
 
 async def _open_connections() -> None:
-    engine = engine_finder()
-    if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=1, max_size=10)
-    elif isinstance(engine, ConsultSQLiteEngine):
-        # Open connections for the app's life, instead of one per query.
-        await engine.keep_connections()
+    await database.keep_connections(pool_size=10)
+    if isinstance(engine_finder(), ConsultSQLiteEngine):
         # Each SQLite connection works in a thread of its own (aiosqlite) that needs
         # the GIL between steps; while the event loop computes, Python makes such a
         # thread wait up to the switch interval (5 ms) each time, so under load
@@ -146,19 +140,7 @@ async def _open_connections() -> None:
 
 
 async def _close_connections() -> None:
-    engine = engine_finder()
-    if isinstance(engine, PostgresEngine):
-        pool = engine.pool
-        try:
-            # A connection a cancelled task never gave back would make close() wait
-            # for ever (seen on PostgreSQL: a stop that hung): after 10 s, close hard.
-            await asyncio.wait_for(engine.close_connection_pool(), timeout=10)
-        except TimeoutError:
-            if pool is not None:
-                pool.terminate()
-            engine.pool = None
-    elif isinstance(engine, ConsultSQLiteEngine):
-        await engine.release_connections()
+    await database.release_connections()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -206,6 +206,43 @@ class ConsultSQLiteEngine(SQLiteEngine):
         return await connection.execute_fetchall(query, args or [])  # type: ignore[return-value]
 
 
+async def keep_connections(pool_size: int) -> None:
+    """Open the engine's connections for as long as this event loop needs them (an
+    app's life, a demo load) instead of one per query: a PostgreSQL pool of at most
+    `pool_size`, or SQLite's kept reader and writer. Undo with release_connections()."""
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=pool_size)
+    elif isinstance(engine, ConsultSQLiteEngine):
+        await engine.keep_connections()
+
+
+async def release_connections() -> None:
+    engine = engine_finder()
+    if isinstance(engine, PostgresEngine):
+        pool = engine.pool
+        try:
+            # A connection a cancelled task never gave back would make close() wait
+            # for ever (seen on PostgreSQL: a stop that hung): after 10 s, close hard.
+            await asyncio.wait_for(engine.close_connection_pool(), timeout=10)
+        except TimeoutError:
+            if pool is not None:
+                pool.terminate()
+            engine.pool = None
+    elif isinstance(engine, ConsultSQLiteEngine):
+        await engine.release_connections()
+
+
+@asynccontextmanager
+async def connections_kept(pool_size: int) -> AsyncIterator[None]:
+    """keep_connections() for the block, released after it."""
+    await keep_connections(pool_size)
+    try:
+        yield
+    finally:
+        await release_connections()
+
+
 def make_engine(settings: Settings) -> SQLiteEngine | PostgresEngine:
     """The engine DATABASE_URL names: SQLite by default, PostgreSQL in production."""
     if settings.is_sqlite:

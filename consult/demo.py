@@ -10,19 +10,14 @@ and go through the same parser as a resident's answers.
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from piccolo.engine import engine_finder
-from piccolo.engine.postgres import PostgresEngine
 
 from analysis import codebooks, coding, findings, indicators, jobs, quotes
 from analysis.findings import EvidenceInput, FindingInput
 from analysis.tables import CodeSource, Coding, TextAnswer, Theme
 from consult import join_codes
-from consult.database import ConsultSQLiteEngine, write_transaction
+from consult.database import connections_kept, write_transaction
 from consult.demo_languages import load_demo_languages
 from consult.services import consultations, staff
 from consult.services.consultations import ConsultationInput
@@ -52,8 +47,8 @@ from surveys.definition import (
 )
 from surveys.flow import Journey, SurveySpec
 from surveys.question_types import QuestionSpec
-from surveys.submissions import answer_row_values, answers_insert_sql, follow_up_stored
-from surveys.tables import Answer, Channel, Response, ResponseStatus, Survey
+from surveys.submissions import follow_up_stored, insert_answers
+from surveys.tables import Channel, Response, ResponseStatus, Survey
 
 DEMO_SLUG = "reykjavik-needs-assessment"
 DEMO_PLANNER = "planner"
@@ -372,9 +367,7 @@ async def _synthetic_responses(survey_id: int, sessions: dict[str, int] | None =
             )
             response_id = inserted[0]["id"]
             response_ids.append(response_id)
-            if parsed.answers:
-                values = [v for a in parsed.answers for v in answer_row_values(response_id, a)]
-                await Answer.raw(answers_insert_sql(len(parsed.answers)), *values)
+            await insert_answers([(response_id, answer) for answer in parsed.answers])
         await follow_up_stored(response_ids)
 
 
@@ -414,10 +407,8 @@ async def _demo_held(survey_id: int) -> None:
                 .on_conflict(target=Response.idempotency_key, action="DO NOTHING")
                 .returning(Response.id)
             )
-            if inserted and parsed.answers:
-                response_id = inserted[0]["id"]
-                values = [v for a in parsed.answers for v in answer_row_values(response_id, a)]
-                await Answer.raw(answers_insert_sql(len(parsed.answers)), *values)
+            if inserted:
+                await insert_answers([(inserted[0]["id"], answer) for answer in parsed.answers])
 
 
 DEMO_CODEBOOK = Path(__file__).resolve().parent.parent / "analysis" / "demo_codebook.json"
@@ -452,36 +443,14 @@ async def _demo_analysis(survey_id: int) -> None:
     await coding.recode_survey(survey_id)
 
 
-@asynccontextmanager
-async def _connections_kept() -> AsyncIterator[None]:
-    """Connections kept open while the demo loads, as a running app keeps them.
-
-    Outside an app every query opens a connection of its own (on SQLite a thread
-    too): the demo's two thousand queries opened some two hundred, a quarter of
-    its time once the text models are loaded.
-    """
-    engine = engine_finder()
-    if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=1, max_size=4)
-        try:
-            yield
-        finally:
-            await engine.close_connection_pool()
-    elif isinstance(engine, ConsultSQLiteEngine):
-        await engine.keep_connections()
-        try:
-            yield
-        finally:
-            await engine.release_connections()
-    else:
-        yield
-
-
 async def load_demo() -> str:
     """Create the demo planner and consultation unless they exist; say how to sign
     in. For `consult demo`, on an event loop of its own (the app's keeps its own
     connections)."""
-    async with _connections_kept():
+    # Outside an app every query opens a connection of its own (on SQLite a thread
+    # too): the demo's two thousand queries opened some two hundred, a quarter of its
+    # time once the text models are loaded.
+    async with connections_kept(pool_size=4):
         return await _load_demo()
 
 

@@ -99,7 +99,7 @@ class GroupCommit(Generic[ItemT, ResultT]):
     async def write(self, item: ItemT) -> ResultT:
         queue = self._queue()
         outcome: asyncio.Future[ResultT] = asyncio.get_running_loop().create_future()
-        queue.put([(item, outcome)])
+        queue.put(item, outcome)
         while not outcome.done():
             if outcome not in queue.queued:
                 # In a batch another writer is writing: wait for it to end, or for
@@ -172,9 +172,9 @@ class _Queue(Generic[ItemT, ResultT]):
         # Resolved (and replaced) whenever a cancelled writer puts its batch back.
         self.handed_back: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
-    def put(self, pairs: list[tuple[ItemT, asyncio.Future[ResultT]]]) -> None:
-        self.waiting.extend(pairs)
-        self.queued.update(outcome for _, outcome in pairs)
+    def put(self, item: ItemT, outcome: asyncio.Future[ResultT]) -> None:
+        self.waiting.append((item, outcome))
+        self.queued.add(outcome)
 
     def take(self, most: int) -> list[tuple[ItemT, asyncio.Future[ResultT]]]:
         batch = self.waiting[:most]

@@ -128,7 +128,7 @@ async def _store(submissions: list[_Submission]) -> list[_Stored | abuse.Verdict
     for key in refused:
         del first_with_key[key]
     response_ids = await _insert_responses(list(first_with_key.values()), verdicts)
-    await _insert_answers(
+    await insert_answers(
         [
             (response_ids[s.idempotency_key], answer)
             for s in first_with_key.values()
@@ -231,14 +231,6 @@ _ANSWER_ROWS_PER_INSERT = 1000
 _ANSWER_COLUMNS = (Answer.response, *ANSWER_ATOM_COLUMNS)
 
 
-def answers_insert_sql(row_count: int) -> str:
-    """INSERT INTO answer (...) VALUES ({}, ...), ...: Piccolo binds each {} per engine."""
-    columns = ", ".join(column._meta.db_column_name for column in _ANSWER_COLUMNS)
-    rows = ", ".join(["(" + ", ".join(["{}"] * len(_ANSWER_COLUMNS)) + ")"] * row_count)
-    # Only names from the table definition go into the text; every value is bound.
-    return f"INSERT INTO {Answer._meta.tablename} ({columns}) VALUES {rows}"  # noqa: S608
-
-
 def answer_row_values(response_id: int, answer: AnswerValue) -> tuple[Any, ...]:
     """One row's values, in the order of _ANSWER_COLUMNS."""
     return (
@@ -259,7 +251,7 @@ _ANSWER_COLUMN_TYPES = [
 ]
 
 
-async def _insert_answers(rows: list[tuple[int, AnswerValue]]) -> None:
+async def insert_answers(rows: list[tuple[int, AnswerValue]]) -> None:
     """Multi-row INSERTs written out: building an Answer object and its SQL for each
     row cost more CPU than the rest of a submission together. On PostgreSQL one
     statement of the same text for any batch (an array per column)."""

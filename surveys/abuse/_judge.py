@@ -5,6 +5,7 @@ so that every app process judges alike. Called by surveys.submissions only."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -143,19 +144,16 @@ async def _spikes(
     own = await rate_limits.hit_within(
         limit, [_spike_subject(candidates[i].survey_id, shard) for i in judged]
     )
-    surveys = sorted({candidates[i].survey_id for i in judged})
-    elsewhere = await rate_limits.current_many(
-        limit,
-        [
-            _spike_subject(s, other)
-            for s in surveys
-            for other in range(WRITER_SHARDS)
-            if other != shard
-        ],
-    )
-    others = dict.fromkeys(surveys, 0)
-    for subject, hits in elsewhere.items():
-        others[int(subject.split(":", 1)[0])] += hits
+    # Every other shard's counter of each survey in the batch, read in one query.
+    siblings = {
+        _spike_subject(survey, other): survey
+        for survey in {candidates[i].survey_id for i in judged}
+        for other in range(WRITER_SHARDS)
+        if other != shard
+    }
+    others: Counter[int] = Counter()
+    for subject, hits in (await rate_limits.current_many(limit, list(siblings))).items():
+        others[siblings[subject]] += hits
     for i, count in zip(judged, own, strict=True):
         if count.hits + others[candidates[i].survey_id] > limit.limit:
             flags[i].append(Flag.spike.value)

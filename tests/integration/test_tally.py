@@ -120,28 +120,35 @@ def test_submissions_arriving_together_are_all_counted(run, survey):
     assert counted == run(_recount, survey.survey_id)
 
 
-def test_a_retracted_response_leaves_every_cell_it_was_in(run, survey):
-    from consult.database import write_transaction
-    from surveys import tally
-    from surveys.tables import Response, ResponseStatus
+def _newest_response(run, survey_id: int) -> int:
+    from surveys.tables import Response
 
-    newest = run(
+    return run(
         Response.select(Response.id)
-        .where(Response.survey == survey.survey_id)
+        .where(Response.survey == survey_id)
         .order_by(Response.id, ascending=False)
         .first()
         .run
     )["id"]
 
-    async def withdraw() -> None:
-        async with write_transaction():
-            await tally.retract([newest])
-            await Response.update({Response.status: ResponseStatus.withdrawn.value}).where(
-                Response.id == newest
-            )
 
+async def _withdraw(response_id: int) -> None:
+    """Retract a response from the tally and mark it withdrawn, in one transaction."""
+    from consult.database import write_transaction
+    from surveys import tally
+    from surveys.tables import Response, ResponseStatus
+
+    async with write_transaction():
+        await tally.retract([response_id])
+        await Response.update({Response.status: ResponseStatus.withdrawn.value}).where(
+            Response.id == response_id
+        )
+
+
+def test_a_retracted_response_leaves_every_cell_it_was_in(run, survey):
+    newest = _newest_response(run, survey.survey_id)
     before = _tally(run, survey.survey_id)[(0, 0, 0)]
-    run(withdraw)
+    run(_withdraw, newest)
     counted = _tally(run, survey.survey_id)
     assert counted[(0, 0, 0)] == before - 1
     assert counted == run(_recount, survey.survey_id)
@@ -151,31 +158,16 @@ def test_cells_kept_in_several_shards_are_read_as_their_sum(client, run, survey,
     """Batches written at once count in shards of their own (consult.group_commit.
     writer_shard); a response may be retracted from another shard than it was added
     to. Whatever the shards, the results are the responses as stored."""
-    from consult.database import write_transaction
     from surveys import tally
-    from surveys.tables import Response, ResponseStatus, Tally
+    from surveys.tables import Tally
 
     before = _tally(run, survey.survey_id)[(0, 0, 0)]
     for variant, shard in enumerate([5, 6, 7, 5]):
         monkeypatch.setattr(tally, "writer_shard", lambda shard=shard: shard)
         assert send_survey(client, survey.submit_url, _form(survey, variant)).status_code == 303
-    newest = run(
-        Response.select(Response.id)
-        .where(Response.survey == survey.survey_id)
-        .order_by(Response.id, ascending=False)
-        .first()
-        .run
-    )["id"]
-
-    async def withdraw_in_another_shard() -> None:
-        async with write_transaction():
-            await tally.retract([newest])
-            await Response.update({Response.status: ResponseStatus.withdrawn.value}).where(
-                Response.id == newest
-            )
-
-    monkeypatch.setattr(tally, "writer_shard", lambda: 9)
-    run(withdraw_in_another_shard)
+    newest = _newest_response(run, survey.survey_id)
+    monkeypatch.setattr(tally, "writer_shard", lambda: 9)  # withdrawn in another shard
+    run(_withdraw, newest)
     shards = run(Tally.select(Tally.shard).where(Tally.survey == survey.survey_id).distinct().run)
     assert {5, 6, 7, 9} <= {row["shard"] for row in shards}
     counted = _tally(run, survey.survey_id)
